@@ -1,0 +1,23 @@
+namespace EdgeConductor.Server.Audit;
+
+/// <summary>The audit actions the platform records.</summary>
+public static class AuditActions
+{
+    public const string DeviceRegistered = "device_registered";
+    public const string DeviceUpdated = "device_updated";
+    public const string DeviceDeleted = "device_deleted";
+    public const string DeviceSecretRotated = "device_secret_rotated";
+    public const string DeviceOnline = "device_online";
+    public const string DeviceOffline = "device_offline";
+    public const string ConfigPushed = "config_pushed";
+    public const string RebootRequested = "reboot_requested";
+    public const string ApiKeyCreated = "api_key_created";
+    public const string ApiKeyRevoked = "api_key_revoked";
+    public const string UserCreated = "user_created";
+    public const string LoginSucceeded = "login_succeeded";
+    public const string LoginFailed = "login_failed";
+    public const string RefreshTokenReused = "refresh_token_reused";
+    public const string OrgCreated = "org_created";
+    public const string OrgUpdated = "org_updated";
+    public const string RoomCreated = "room_created";
+}

@@ -1,0 +1,22 @@
+using EdgeConductor.Server.Common;
+using EdgeConductor.Server.Tenancy;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EdgeConductor.Server.Audit;
+
+public static class AuditApi
+{
+    public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/orgs/{orgId}/audit", List).WithTags("Audit");
+        return api;
+    }
+
+    /// <summary>Newest first, 100 by default; page with limit/offset or before_id.</summary>
+    private static async Task<IResult> List(string orgId, int? limit, int? offset, [FromQuery(Name = "before_id")] long? beforeId,
+        string? action, RequestContext ctx, AuditLog audit)
+    {
+        var org = await ctx.RequireManagedOrgAsync(orgId);
+        return TypedResults.Ok(await audit.ListAsync(org.Id, action, beforeId, Paging.From(limit, offset, 100, 1000), ctx.Aborted));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using EdgeConductor.Server.Hosting;
+
+namespace EdgeConductor.Server.Auth;
+
+/// <summary>
+/// Counts failed logins per e-mail address and per client IP in a sliding window; past the limit, further
+/// attempts answer 429 until the oldest failure leaves the window. Per instance (in memory).
+/// </summary>
+public sealed class LoginThrottle(EcOptions options, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new();
+
+    private int IpLimit => options.MaxFailedLoginsPerEmail * 4;
+
+    /// <summary>How long the caller must wait, or null when a login attempt is allowed now.</summary>
+    public TimeSpan? RetryAfter(string email, string ip)
+    {
+        var a = Wait("e:" + email, options.MaxFailedLoginsPerEmail);
+        var b = Wait("ip:" + ip, IpLimit);
+        return a is null ? b : b is null ? a : (a > b ? a : b);
+    }
+
+    public void RecordFailure(string email, string ip)
+    {
+        Add("e:" + email);
+        Add("ip:" + ip);
+    }
+
+    public void RecordSuccess(string email) => _failures.TryRemove("e:" + email, out _);
+
+    private void Add(string key)
+    {
+        var q = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
+        lock (q)
+        {
+            Trim(q);
+            q.Enqueue(clock.GetUtcNow());
+        }
+    }
+
+    private TimeSpan? Wait(string key, int limit)
+    {
+        if (!_failures.TryGetValue(key, out var q)) return null;
+        lock (q)
+        {
+            Trim(q);
+            if (q.Count < limit) return null;
+            return q.Peek() + options.LoginFailureWindow - clock.GetUtcNow();
+        }
+    }
+
+    private void Trim(Queue<DateTimeOffset> q)
+    {
+        var cutoff = clock.GetUtcNow() - options.LoginFailureWindow;
+        while (q.Count > 0 && q.Peek() <= cutoff) q.Dequeue();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using EdgeConductor.Server.Hosting;
+using EdgeConductor.Server.Storage;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace EdgeConductor.Server.Auth;
+
+/// <summary>Issues and validates the 15-minute JWT access tokens (HS256, key kept in the database so every instance shares it).</summary>
+public sealed class TokenService(SettingsStore settings, EcOptions options, TimeProvider clock)
+{
+    public const string Issuer = "edgeconductor";
+    public const string Audience = "edgeconductor-api";
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private SymmetricSecurityKey? _key;
+
+    public TimeSpan AccessTokenLifetime => options.AccessTokenLifetime;
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        var b64 = await settings.GetOrCreateAsync("jwt_signing_key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), ct);
+        _key = new SymmetricSecurityKey(Convert.FromBase64String(b64)) { KeyId = "ec1" };
+    }
+
+    private SymmetricSecurityKey Key => _key ?? throw new InvalidOperationException("TokenService is not initialized.");
+
+    public string CreateAccessToken(Caller user)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claims = new Dictionary<string, object>
+        {
+            [Caller.ClaimNames.Subject] = user.Id,
+            [Caller.ClaimNames.Role] = user.Role,
+            [Caller.ClaimNames.Kind] = Caller.UserKind,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        if (user.OrgId is not null) claims[Caller.ClaimNames.OrgId] = user.OrgId;
+        if (user.PartnerId is not null) claims[Caller.ClaimNames.PartnerId] = user.PartnerId;
+        if (user.RoomId is not null) claims[Caller.ClaimNames.RoomId] = user.RoomId;
+        if (user.Email is not null) claims[Caller.ClaimNames.Email] = user.Email;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + options.AccessTokenLifetime,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>The caller the token names, or null if it is malformed, forged or expired.</summary>
+    public async Task<Caller?> ValidateAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = Audience,
+            IssuerSigningKey = Key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateLifetime = true,
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                return expires is { } e && e > now && (notBefore is not { } nb || nb <= now.AddSeconds(30));
+            },
+            NameClaimType = Caller.ClaimNames.Subject,
+            RoleClaimType = Caller.ClaimNames.Role,
+        });
+        if (!result.IsValid) return null;
+        var c = result.Claims;
+        string? S(string k) => c.TryGetValue(k, out var v) ? v?.ToString() : null;
+        var sub = S(Caller.ClaimNames.Subject);
+        var role = S(Caller.ClaimNames.Role);
+        if (sub is null || role is null) return null;
+        return new Caller(Caller.UserKind, sub, role, S(Caller.ClaimNames.OrgId), S(Caller.ClaimNames.PartnerId),
+            S(Caller.ClaimNames.RoomId), S(Caller.ClaimNames.Email));
+    }
+}

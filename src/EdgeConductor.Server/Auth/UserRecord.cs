@@ -1,0 +1,16 @@
+namespace EdgeConductor.Server.Auth;
+
+/// <summary>A row of <c>users</c>.</summary>
+public sealed class UserRecord
+{
+    public string Id { get; set; } = "";
+    public string Email { get; set; } = "";
+    public string PasswordHash { get; set; } = "";
+    public string Role { get; set; } = "";
+    public string? OrgId { get; set; }
+    public string? PartnerId { get; set; }
+    public string? RoomId { get; set; }
+    public long CreatedAt { get; set; }
+
+    public Caller ToCaller() => new(Caller.UserKind, Id, Role, OrgId, PartnerId, RoomId, Email);
+}

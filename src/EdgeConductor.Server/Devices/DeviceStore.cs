@@ -1,0 +1,153 @@
+using System.Data.Common;
+using Dapper;
+using EdgeConductor.Server.Common;
+using EdgeConductor.Server.Storage;
+using EdgeConductor.Server.Tenancy;
+
+namespace EdgeConductor.Server.Devices;
+
+/// <summary>The device registry. Every query made for a caller goes through its <see cref="AccessScope"/>.</summary>
+public sealed class DeviceStore(Database db, TimeProvider clock)
+{
+    public enum RegisterOutcome { Created, Existing, OwnedElsewhere }
+
+    public long Now => clock.Ms();
+
+    /// <summary>
+    /// Registers a serial into <paramref name="orgId"/>. Idempotent: the same serial in the same org returns the existing
+    /// device (no secret). Race-safe: the unique index decides between concurrent registrations.
+    /// </summary>
+    public async Task<(RegisterOutcome Outcome, DeviceRecord Device, string? Secret)> RegisterAsync(
+        string serial, string productType, string? fwVersion, string? orgId, CancellationToken ct)
+    {
+        var now = clock.Ms();
+        var secret = "ds_" + Secrets.NewToken();
+        var device = new DeviceRecord
+        {
+            Id = Ids.New(), SerialNo = serial, ProductType = productType, FwVersion = fwVersion, OrgId = orgId,
+            SecretHash = Secrets.Hash(secret), CreatedAt = now, UpdatedAt = now,
+        };
+        await using var conn = await db.OpenAsync(ct);
+        var inserted = await conn.ExecuteAsync("""
+            INSERT INTO devices (id, serial_no, product_type, fw_version, org_id, secret_hash, created_at, updated_at)
+            VALUES (@Id, @SerialNo, @ProductType, @FwVersion, @OrgId, @SecretHash, @CreatedAt, @UpdatedAt)
+            ON CONFLICT (serial_no) DO NOTHING
+            """, device);
+        if (inserted == 1) return (RegisterOutcome.Created, device, secret);
+
+        var existing = await FindUnscopedAsync(conn, serial);
+        if (existing is null) throw new InvalidOperationException($"Device {serial} conflicted but cannot be read.");
+        if (existing.OrgId != orgId) return (RegisterOutcome.OwnedElsewhere, existing, null);
+        if (fwVersion is not null && fwVersion != existing.FwVersion)
+        {
+            await conn.ExecuteAsync("UPDATE devices SET fw_version = @fwVersion, updated_at = @now WHERE id = @id",
+                new { fwVersion, now, id = existing.Id });
+            existing.FwVersion = fwVersion;
+            existing.UpdatedAt = now;
+        }
+        return (RegisterOutcome.Existing, existing, null);
+    }
+
+    /// <summary>The device if the caller may see it.</summary>
+    public async Task<DeviceRecord?> FindAsync(string serial, AccessScope scope, CancellationToken ct)
+    {
+        var p = new DynamicParameters(new { serial });
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<DeviceRecord>(
+            $"SELECT * FROM devices d WHERE d.serial_no = @serial AND {scope.DeviceFilter("d", p)}", p);
+    }
+
+    /// <summary>For device authentication (MQTT, HTTPS device credential), which has no caller scope yet.</summary>
+    public async Task<DeviceRecord?> FindForDeviceAuthAsync(string serial, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await FindUnscopedAsync(conn, serial);
+    }
+
+    private static Task<DeviceRecord?> FindUnscopedAsync(DbConnection conn, string serial) =>
+        conn.QuerySingleOrDefaultAsync<DeviceRecord>("SELECT * FROM devices WHERE serial_no = @serial", new { serial });
+
+    public async Task<(IReadOnlyList<DeviceRecord> Items, long Total)> ListAsync(AccessScope scope, DeviceFilter filter, Paging page, CancellationToken ct)
+    {
+        var p = new DynamicParameters(new { page.Limit, page.Offset });
+        var where = scope.DeviceFilter("d", p);
+        if (filter.OrgId is not null) { where += " AND d.org_id = @orgId"; p.Add("orgId", filter.OrgId); }
+        if (filter.TenantId is not null) { where += " AND d.tenant_id = @tenantId"; p.Add("tenantId", filter.TenantId); }
+        if (filter.RoomId is not null) { where += " AND d.room_id = @roomId"; p.Add("roomId", filter.RoomId); }
+        if (filter.ProductType is not null) { where += " AND d.product_type = @productType"; p.Add("productType", filter.ProductType); }
+        if (filter.Online is { } online)
+        {
+            p.Add("onlineSince", clock.Ms() - (long)DevicePresence.OnlineWindow.TotalMilliseconds);
+            where += online ? " AND d.last_seen > @onlineSince" : " AND (d.last_seen IS NULL OR d.last_seen <= @onlineSince)";
+        }
+        await using var conn = await db.OpenAsync(ct);
+        var total = await conn.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM devices d WHERE {where}", p);
+        var items = (await conn.QueryAsync<DeviceRecord>(
+            $"SELECT * FROM devices d WHERE {where} ORDER BY d.serial_no LIMIT @Limit OFFSET @Offset", p)).AsList();
+        return (items, total);
+    }
+
+    public async Task UpdateAssignmentAsync(DeviceRecord d, CancellationToken ct)
+    {
+        d.UpdatedAt = clock.Ms();
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("""
+            UPDATE devices SET org_id = @OrgId, room_id = @RoomId, tenant_id = @TenantId, tags = @Tags, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """, d);
+    }
+
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("DELETE FROM devices WHERE id = @id", new { id });
+    }
+
+    public async Task<string> RotateSecretAsync(string id, CancellationToken ct)
+    {
+        var secret = "ds_" + Secrets.NewToken();
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("UPDATE devices SET secret_hash = @h, updated_at = @now WHERE id = @id",
+            new { h = Secrets.Hash(secret), now = clock.Ms(), id });
+        return secret;
+    }
+
+    /// <summary>Checks a device credential (serial + secret): the MQTT password and HTTPS device credential.</summary>
+    public async Task<DeviceRecord?> AuthenticateAsync(string serial, string secret, CancellationToken ct)
+    {
+        if (!SerialNumber.IsValid(serial) || secret.Length is 0 or > 256) return null;
+        var d = await FindForDeviceAuthAsync(serial, ct);
+        return d is not null && Secrets.HashEquals(d.SecretHash, Secrets.Hash(secret)) ? d : null;
+    }
+
+    public sealed record Counts(long Total, long Online, long Active);
+
+    /// <summary>Device counts for a set of orgs (partner stats), or all devices when <paramref name="orgIds"/> is null.</summary>
+    public async Task<Counts> CountAsync(IReadOnlyCollection<string>? orgIds, CancellationToken ct)
+    {
+        if (orgIds is { Count: 0 }) return new Counts(0, 0, 0);
+        var now = clock.Ms();
+        var p = new DynamicParameters(new
+        {
+            online = now - (long)DevicePresence.OnlineWindow.TotalMilliseconds,
+            active = now - (long)DevicePresence.ActiveWindow.TotalMilliseconds,
+        });
+        var where = "1=1";
+        if (orgIds is not null) { where = "org_id IN @orgIds"; p.Add("orgIds", orgIds.ToArray()); }
+        await using var conn = await db.OpenAsync(ct);
+        var row = await conn.QuerySingleAsync<CountRow>($"""
+            SELECT COUNT(*) AS total,
+                   COALESCE(SUM(CASE WHEN last_seen > @online THEN 1 ELSE 0 END), 0) AS online,
+                   COALESCE(SUM(CASE WHEN last_seen > @active THEN 1 ELSE 0 END), 0) AS active
+            FROM devices WHERE {where}
+            """, p);
+        return new Counts(row.Total, row.Online, row.Active);
+    }
+
+    private sealed class CountRow
+    {
+        public long Total { get; set; }
+        public long Online { get; set; }
+        public long Active { get; set; }
+    }
+}

@@ -1,0 +1,33 @@
+namespace EdgeConductor.Server.Errors;
+
+/// <summary>The machine-readable <c>code</c> member of every problem response.</summary>
+public static class ErrorCodes
+{
+    public const string BadRequest = "BAD_REQUEST";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Forbidden = "FORBIDDEN";
+    public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string Conflict = "CONFLICT";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string Internal = "INTERNAL_ERROR";
+    public const string Unavailable = "SERVICE_UNAVAILABLE";
+
+    public static string ForStatus(int status) => status switch
+    {
+        400 => BadRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        503 => Unavailable,
+        >= 500 => Internal,
+        _ => BadRequest,
+    };
+}

@@ -1,0 +1,38 @@
+namespace EdgeConductor.Server.Hosting;
+
+/// <summary>Settings read from configuration (environment variables use the same names).</summary>
+public sealed class EcOptions
+{
+    /// <summary>Folder for the SQLite database, keys and generated certificates (EC_DATA_DIR).</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>Empty = SQLite in DataDir; a PostgreSQL connection string selects PostgreSQL (EC_DATABASE).</summary>
+    public string Database { get; set; } = "";
+
+    public string? AdminEmail { get; set; }
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Requests per minute for unauthenticated callers, per IP.</summary>
+    public int AnonymousRequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Failed logins per e-mail address in <see cref="LoginFailureWindow"/> before 429.</summary>
+    public int MaxFailedLoginsPerEmail { get; set; } = 5;
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    public static EcOptions FromConfiguration(IConfiguration config)
+    {
+        var o = new EcOptions();
+        o.DataDir = NonEmpty(config["EC_DATA_DIR"]) ?? o.DataDir;
+        o.Database = config["EC_DATABASE"] ?? "";
+        o.AdminEmail = NonEmpty(config["EC_ADMIN_EMAIL"]);
+        o.AdminPassword = NonEmpty(config["EC_ADMIN_PASSWORD"]);
+        if (int.TryParse(config["EC_ANON_RATE_LIMIT"], out var anon)) o.AnonymousRequestsPerMinute = anon;
+        if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLoginsPerEmail = fl;
+        return o;
+    }
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

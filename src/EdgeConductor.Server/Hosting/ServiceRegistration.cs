@@ -1,0 +1,105 @@
+using System.Text.Json;
+using EdgeConductor.Server.Audit;
+using EdgeConductor.Server.Auth;
+using EdgeConductor.Server.Devices;
+using EdgeConductor.Server.Errors;
+using EdgeConductor.Server.Observability;
+using EdgeConductor.Server.Storage;
+using EdgeConductor.Server.Storage.Migrations;
+using EdgeConductor.Server.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeConductor.Server.Hosting;
+
+public static class ServiceRegistration
+{
+    public static WebApplicationBuilder AddEdgeConductor(this WebApplicationBuilder builder)
+    {
+        var options = EcOptions.FromConfiguration(builder.Configuration);
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.TryAddSingleton(TimeProvider.System);
+        s.AddSingleton(_ => Database.Create(options.DataDir, options.Database));
+        s.AddSingleton<Migrator>();
+        s.AddSingleton<SettingsStore>();
+
+        s.AddSingleton<TokenService>();
+        s.AddSingleton<UserStore>();
+        s.AddSingleton<RefreshTokenStore>();
+        s.AddSingleton<LoginThrottle>();
+        s.AddSingleton<ApiKeyStore>();
+        s.AddSingleton<OrgStore>();
+        s.AddSingleton<PartnerStore>();
+        s.AddSingleton<RoomStore>();
+        s.AddSingleton<DeviceStore>();
+        s.AddSingleton<AuditLog>();
+        s.AddSingleton<PrometheusExporter>();
+        s.AddSingleton<DeviceGauges>();
+        s.AddHttpContextAccessor();
+        s.AddScoped<RequestContext>();
+
+        s.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        s.AddEcProblemDetails();
+        // Binding failures (malformed JSON, wrong types) throw, so ProblemExceptionHandler can name the problem.
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        s.AddAuthentication(EcAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, EcAuthenticationHandler>(EcAuthenticationHandler.SchemeName, null);
+        s.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "EdgeConductor API";
+            doc.Info.Description = "Base URL: http://host:8080/api/v1. Authenticate with 'Authorization: Bearer <access token or ec_live_ API key>'.";
+            return Task.CompletedTask;
+        }));
+
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+            builder.WebHost.UseUrls("http://0.0.0.0:8080");
+        return builder;
+    }
+
+    /// <summary>Schema migrations, signing key, and the bootstrap super admin — before the first request.</summary>
+    public static async Task InitializeEdgeConductorAsync(this WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeConductor");
+        var db = app.Services.GetRequiredService<Database>();
+        log.LogInformation("Storage: {Database}", db.Description);
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync(Schema.All);
+        await app.Services.GetRequiredService<TokenService>().InitializeAsync(CancellationToken.None);
+        await BootstrapAdmin.EnsureAsync(app.Services, log);
+        app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<DeviceGauges>();
+    }
+
+    public static WebApplication MapEdgeConductor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "EdgeConductor v1");
+            o.DocumentTitle = "EdgeConductor API";
+        });
+        app.UseAuthentication();
+        app.UseMiddleware<PlanRateLimitMiddleware>();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapOpenApi().AllowAnonymous();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthApi();
+        api.MapOrgsApi();
+        api.MapPartnersApi();
+        api.MapApiKeysApi();
+        api.MapDevicesApi();
+        api.MapAuditApi();
+        return app;
+    }
+}

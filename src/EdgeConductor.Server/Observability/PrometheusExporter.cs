@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace EdgeConductor.Server.Observability;
+
+/// <summary>
+/// Collects System.Diagnostics.Metrics instruments (ours, and ASP.NET's request duration) and renders them in the
+/// Prometheus text exposition format for <c>GET /metrics</c>.
+/// </summary>
+public sealed class PrometheusExporter : IDisposable
+{
+    private static readonly double[] SecondsBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    private static readonly double[] DefaultBuckets = [1, 5, 10, 50, 100, 500, 1_000, 5_000, 10_000, 50_000, 100_000];
+
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<Instrument, Series> _series = new();
+
+    public PrometheusExporter()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            var meter = instrument.Meter.Name;
+            if (meter.StartsWith("EdgeConductor", StringComparison.Ordinal) ||
+                (meter == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration"))
+            {
+                _series[instrument] = new Series(instrument);
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
+        _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
+        _listener.Start();
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (_series.TryGetValue(instrument, out var s)) s.Record(value, Labels(tags));
+    }
+
+    public string Render()
+    {
+        foreach (var s in _series.Values) s.BeginObservation();
+        _listener.RecordObservableInstruments();
+        var sb = new StringBuilder();
+        foreach (var s in _series.Values.OrderBy(s => s.Name, StringComparer.Ordinal)) s.Render(sb);
+        return sb.ToString();
+    }
+
+    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length == 0) return "";
+        var parts = new List<string>(tags.Length);
+        foreach (var (k, v) in tags)
+            parts.Add($"{Sanitize(k)}=\"{Escape(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "")}\"");
+        parts.Sort(StringComparer.Ordinal);
+        return string.Join(',', parts);
+    }
+
+    private static string Sanitize(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
+        return char.IsAsciiDigit(chars[0]) ? "_" + new string(chars) : new string(chars);
+    }
+
+    private static string Escape(string v) => v.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n");
+
+    private static string Num(double v) => double.IsPositiveInfinity(v) ? "+Inf" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _listener.Dispose();
+
+    private sealed class Series
+    {
+        private readonly Instrument _instrument;
+        private readonly string _type;
+        private readonly double[]? _buckets;
+        private readonly bool _observable;
+        private readonly ConcurrentDictionary<string, double> _values = new();
+        private readonly ConcurrentDictionary<string, Histo> _histograms = new();
+
+        public Series(Instrument instrument)
+        {
+            _instrument = instrument;
+            var genericName = instrument.GetType().Name;
+            _observable = instrument.IsObservable;
+            _type = genericName switch
+            {
+                _ when genericName.StartsWith("Histogram", StringComparison.Ordinal) => "histogram",
+                _ when genericName.StartsWith("Counter", StringComparison.Ordinal) || genericName.StartsWith("ObservableCounter", StringComparison.Ordinal) => "counter",
+                _ => "gauge",
+            };
+            var baseName = Sanitize(instrument.Name.Replace('.', '_'));
+            if (instrument.Unit == "s" && !baseName.EndsWith("_seconds", StringComparison.Ordinal)) baseName += "_seconds";
+            if (instrument.Unit == "By" && !baseName.EndsWith("_bytes", StringComparison.Ordinal)) baseName += "_bytes";
+            if (_type == "counter" && !baseName.EndsWith("_total", StringComparison.Ordinal)) baseName += "_total";
+            Name = baseName;
+            if (_type == "histogram") _buckets = instrument.Unit == "s" ? SecondsBuckets : DefaultBuckets;
+        }
+
+        public string Name { get; }
+
+        public void BeginObservation()
+        {
+            if (_observable) _values.Clear();
+        }
+
+        public void Record(double value, string labels)
+        {
+            if (_buckets is not null) _histograms.GetOrAdd(labels, _ => new Histo(_buckets.Length)).Add(_buckets, value);
+            else if (_observable) _values[labels] = value;
+            else _values.AddOrUpdate(labels, value, (_, old) => old + value);
+        }
+
+        public void Render(StringBuilder sb)
+        {
+            if (_values.IsEmpty && _histograms.IsEmpty) return;
+            if (_instrument.Description is { Length: > 0 } d) sb.Append("# HELP ").Append(Name).Append(' ').Append(d.Replace("\n", " ")).Append('\n');
+            sb.Append("# TYPE ").Append(Name).Append(' ').Append(_type).Append('\n');
+            foreach (var (labels, v) in _values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                sb.Append(Name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').Append(Num(v)).Append('\n');
+            foreach (var (labels, h) in _histograms.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                h.Render(sb, Name, labels, _buckets!);
+        }
+    }
+
+    private sealed class Histo(int buckets)
+    {
+        private readonly long[] _counts = new long[buckets];
+        private long _count;
+        private double _sum;
+
+        public void Add(double[] bounds, double value)
+        {
+            lock (this)
+            {
+                for (var i = 0; i < bounds.Length; i++) if (value <= bounds[i]) _counts[i]++;
+                _count++;
+                _sum += value;
+            }
+        }
+
+        public void Render(StringBuilder sb, string name, string labels, double[] bounds)
+        {
+            lock (this)
+            {
+                var sep = labels.Length > 0 ? labels + "," : "";
+                for (var i = 0; i < bounds.Length; i++)
+                    sb.Append(name).Append("_bucket{").Append(sep).Append("le=\"").Append(Num(bounds[i])).Append("\"} ").Append(_counts[i]).Append('\n');
+                sb.Append(name).Append("_bucket{").Append(sep).Append("le=\"+Inf\"} ").Append(_count).Append('\n');
+                var l = labels.Length > 0 ? "{" + labels + "}" : "";
+                sb.Append(name).Append("_sum").Append(l).Append(' ').Append(Num(_sum)).Append('\n');
+                sb.Append(name).Append("_count").Append(l).Append(' ').Append(_count).Append('\n');
+            }
+        }
+    }
+}

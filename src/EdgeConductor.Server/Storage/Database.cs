@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EdgeConductor.Server.Storage;
+
+/// <summary>
+/// The one way features reach the database: SQLite (embedded default, WAL) or PostgreSQL, with the same SQL.
+/// Times are stored as Unix milliseconds (BIGINT), ids as text, JSON documents as text, so the schema is portable.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly string _sqliteConnectionString = "";
+    private readonly NpgsqlDataSource? _postgres;
+
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    public DbEngine Engine { get; }
+
+    /// <summary>Where the data lives, for logs (never the password).</summary>
+    public string Description { get; }
+
+    private Database(DbEngine engine, string description, string sqlite, NpgsqlDataSource? postgres)
+    {
+        Engine = engine;
+        Description = description;
+        _sqliteConnectionString = sqlite;
+        _postgres = postgres;
+    }
+
+    public static Database Create(string dataDir, string connectionString)
+    {
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+            return new Database(DbEngine.Postgres, $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", "", source);
+        }
+        Directory.CreateDirectory(dataDir);
+        var path = Path.GetFullPath(Path.Combine(dataDir, "edgeconductor.db"));
+        var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        return new Database(DbEngine.Sqlite, $"SQLite {path}", cs, null);
+    }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var conn = new SqliteConnection(_sqliteConnectionString);
+        await conn.OpenAsync(ct);
+        // Per-connection settings; journal_mode=WAL is persistent and set by the migrator.
+        await conn.ExecuteAsync("PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        return conn;
+    }
+
+    /// <summary>True when <paramref name="ex"/> is a unique-constraint violation on either engine.</summary>
+    public static bool IsUniqueViolation(Exception ex) => ex switch
+    {
+        SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        else SqliteConnection.ClearAllPools();
+    }
+}

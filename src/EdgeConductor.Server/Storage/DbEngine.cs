@@ -1,0 +1,7 @@
+namespace EdgeConductor.Server.Storage;
+
+public enum DbEngine
+{
+    Sqlite,
+    Postgres,
+}

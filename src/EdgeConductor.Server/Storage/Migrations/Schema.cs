@@ -1,0 +1,118 @@
+namespace EdgeConductor.Server.Storage.Migrations;
+
+/// <summary>
+/// Every schema version, in order. Never edit a published migration: add a new one.
+/// Times are Unix milliseconds; ids are text (UUIDv7); JSON documents are text.
+/// </summary>
+public static class Schema
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "accounts_tenancy_devices_audit", """
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            CREATE TABLE partners (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                slug TEXT NOT NULL UNIQUE,
+                contact_email TEXT,
+                plan TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE TABLE orgs (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                slug TEXT NOT NULL UNIQUE,
+                partner_id TEXT REFERENCES partners(id),
+                plan TEXT NOT NULL,
+                product TEXT,
+                logo_url TEXT,
+                primary_color TEXT,
+                custom_domain TEXT,
+                telemetry_retention_days INTEGER NOT NULL DEFAULT 7,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_orgs_partner ON orgs(partner_id);
+            CREATE TABLE rooms (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES orgs(id),
+                name TEXT NOT NULL,
+                floor TEXT,
+                building TEXT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_rooms_org ON rooms(org_id);
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                org_id TEXT REFERENCES orgs(id),
+                partner_id TEXT REFERENCES partners(id),
+                room_id TEXT REFERENCES rooms(id),
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_users_org ON users(org_id);
+            CREATE TABLE refresh_tokens (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                family_id TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used_at BIGINT,
+                revoked_at BIGINT
+            );
+            CREATE INDEX ix_refresh_family ON refresh_tokens(family_id);
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES orgs(id),
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                created_by TEXT,
+                created_at BIGINT NOT NULL,
+                last_used_at BIGINT,
+                revoked_at BIGINT
+            );
+            CREATE INDEX ix_api_keys_org ON api_keys(org_id);
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY,
+                serial_no TEXT NOT NULL UNIQUE,
+                product_type TEXT NOT NULL,
+                fw_version TEXT,
+                org_id TEXT REFERENCES orgs(id),
+                room_id TEXT REFERENCES rooms(id),
+                tenant_id TEXT REFERENCES users(id),
+                tags TEXT NOT NULL DEFAULT '[]',
+                secret_hash TEXT NOT NULL,
+                shadow_reported TEXT NOT NULL DEFAULT '{}',
+                shadow_desired TEXT NOT NULL DEFAULT '{}',
+                shadow_metadata TEXT NOT NULL DEFAULT '{}',
+                shadow_version BIGINT NOT NULL DEFAULT 0,
+                last_seen BIGINT,
+                offline_alerted_at BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_devices_org ON devices(org_id);
+            CREATE INDEX ix_devices_last_seen ON devices(last_seen);
+            CREATE TABLE audit_events (
+                id {{AUTO_ID}},
+                org_id TEXT,
+                action TEXT NOT NULL,
+                actor_type TEXT NOT NULL,
+                actor_id TEXT,
+                target_type TEXT,
+                target_id TEXT,
+                details TEXT,
+                ip TEXT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_audit_org ON audit_events(org_id, id);
+            """),
+    ];
+}
