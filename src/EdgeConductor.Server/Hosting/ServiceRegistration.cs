@@ -1,5 +1,10 @@
 using System.Text.Json;
 using EdgeConductor.Server.Audit;
+using EdgeConductor.Server.Commands;
+using EdgeConductor.Server.Live;
+using EdgeConductor.Server.Notifications;
+using EdgeConductor.Server.Shadow;
+using EdgeConductor.Server.Telemetry;
 using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
@@ -37,6 +42,7 @@ public static class ServiceRegistration
         s.AddSingleton<AuditLog>();
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
+        s.AddTelemetryFeatures();
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -100,6 +106,11 @@ public static class ServiceRegistration
         api.MapApiKeysApi();
         api.MapDevicesApi();
         api.MapAuditApi();
+        api.MapTelemetryApi();
+        api.MapShadowApi();
+        api.MapCommandsApi();
+        api.MapStreamApi();
+        api.MapNotificationsApi();
         return app;
     }
 }
