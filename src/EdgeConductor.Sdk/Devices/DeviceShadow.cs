@@ -8,4 +8,8 @@ namespace EdgeConductor.Sdk.Devices;
 /// <param name="Delta">Desired keys whose value differs from the reported one.</param>
 /// <param name="Version">Increases on every change.</param>
 /// <param name="Metadata">Per-key timestamps, as the server sends them.</param>
-public sealed record DeviceShadow(JsonElement Desired, JsonElement Reported, JsonElement Delta, long Version, JsonElement Metadata);
+public sealed record DeviceShadow(JsonElement Desired, JsonElement Reported, JsonElement Delta, long Version, JsonElement Metadata)
+{
+    /// <summary>The device's serial number.</summary>
+    public string? SerialNo { get; init; }
+}
