@@ -21,7 +21,7 @@ public static class EcCli
         {
             foreach (var error in parse.Errors) await env.Error.WriteLineAsync("Error: " + error.Message);
             await env.Error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.");
-            await env.Error.FlushAsync(cancellationToken);
+            await env.Error.FlushAsync(CancellationToken.None);
             return ExitCodes.Usage;
         }
         var config = new InvocationConfiguration
@@ -32,7 +32,7 @@ public static class EcCli
             ProcessTerminationTimeout = env.HandleProcessTermination ? TimeSpan.FromSeconds(2) : null,
         };
         var code = await parse.InvokeAsync(config, cancellationToken);
-        await env.Out.FlushAsync(cancellationToken);
+        await env.Out.FlushAsync(CancellationToken.None);
         return code;
     }
 

@@ -92,8 +92,13 @@ internal static partial class ManufactureCommand
         var stamp = ctx.Env.Time.GetUtcNow().ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
         var baseDir = b.Output is null ? ctx.Env.WorkingDirectory : Path.GetFullPath(b.Output, ctx.Env.WorkingDirectory);
         var outDir = Path.Combine(baseDir, OutputFolder);
-        var csvPath = Path.Combine(outDir, $"manufacture_{b.Prefix}_{stamp}.csv");
-        var qrDirName = $"qr_{b.Prefix}_{stamp}";
+        // Two runs in the same second must not overwrite each other's secrets: add _2, _3, … when the name is taken.
+        var suffix = "";
+        for (var i = 2; File.Exists(Path.Combine(outDir, $"manufacture_{b.Prefix}_{stamp}{suffix}.csv"))
+                        || Directory.Exists(Path.Combine(outDir, $"qr_{b.Prefix}_{stamp}{suffix}")); i++)
+            suffix = "_" + i.ToString(CultureInfo.InvariantCulture);
+        var csvPath = Path.Combine(outDir, $"manufacture_{b.Prefix}_{stamp}{suffix}.csv");
+        var qrDirName = $"qr_{b.Prefix}_{stamp}{suffix}";
         var qrDir = Path.Combine(outDir, qrDirName);
 
         var registered = new List<Registered>();

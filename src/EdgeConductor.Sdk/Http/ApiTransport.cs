@@ -51,6 +51,12 @@ internal sealed class ApiTransport
                 throw new TimeoutException($"The request {method} {path} timed out after {_options.Timeout.TotalSeconds:0} s.", ex);
             }
             if (response.IsSuccessStatusCode) return response;
+            if (ct.IsCancellationRequested)
+            {
+                // An answer to a request the caller already gave up on (e.g. 499 from an in-process server): report the cancellation.
+                response.Dispose();
+                ct.ThrowIfCancellationRequested();
+            }
 
             var status = (int)response.StatusCode;
             if (retryable && attempt < _options.MaxRetries && status is 429 or 503)

@@ -134,8 +134,10 @@ public sealed class TelemetryClient
             {
                 e = await connection.Reader.ReadAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
+                // Cancelling the request aborts the response stream: report that as cancellation, anything else as a dropped stream.
+                if (ct.IsCancellationRequested) throw new OperationCanceledException("The stream was cancelled.", ex, ct);
                 return null;
             }
             if (e is null) return null;

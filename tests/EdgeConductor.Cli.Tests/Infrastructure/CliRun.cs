@@ -60,7 +60,9 @@ public sealed class CliHarness : IDisposable
             Width = 200,
         };
         var code = await EcCli.RunAsync(args, env, ct);
-        return new CliResult(code, output.ToString() ?? "", error.ToString());
+        string text;
+        lock (output) text = outWriter is null ? output.ToString()! : "";
+        return new CliResult(code, text, error.ToString());
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
