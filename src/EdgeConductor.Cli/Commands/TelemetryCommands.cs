@@ -97,11 +97,13 @@ internal static class TelemetryCommands
         else if (r.Data.ValueKind == JsonValueKind.Object)
             foreach (var p in r.Data.EnumerateObject())
                 table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format.Value(p.Value)));
-        table.Title = new TableTitle($"[bold]{Markup.Escape(serial)}[/]");
-        table.Caption = new TableTitle(r is null
-            ? $"[grey]live (poll fallback every {seconds}s) · Ctrl+C to stop[/]"
-            : $"[grey]{Format.Time(r.Ts)} · {n} update(s) · Ctrl+C to stop[/]");
-        return table;
+        var status = r is null
+            ? "[grey]waiting for the next reading…[/]"
+            : $"[grey]last reading {Format.Time(r.Ts)} · {n} update(s)[/]";
+        return new Rows(
+            new Markup($"[bold]{Markup.Escape(serial)}[/]  {status}"),
+            table,
+            new Markup($"[grey]Live stream (falls back to polling every {seconds}s). Ctrl+C to stop.[/]"));
     }
 
     private static Command Get(CliCommands cli)

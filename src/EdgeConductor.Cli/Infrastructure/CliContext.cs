@@ -59,10 +59,16 @@ internal sealed class CliContext
     {
         var baseUrl = ParseUrl(url);
         CurrentUrl = baseUrl.ToString();
-        var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1" };
+        var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1", OnRetry = ReportRetry };
         if (Env.HttpHandler is null) return new EdgeConductorClient(options);
         var http = new HttpClient(Env.HttpHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         return new EdgeConductorClient(http, options);
+    }
+
+    private void ReportRetry(RetryInfo retry)
+    {
+        var why = retry.Status == 429 ? "rate limited (429)" : "unavailable (503)";
+        Hint($"The server answered {why}; retrying in {Math.Ceiling(retry.Delay.TotalSeconds):0} s (attempt {retry.Attempt})…");
     }
 
     /// <summary>Accepts <c>host:8080</c>, <c>http://host:8080</c> or the full <c>http://host:8080/api/v1</c>.</summary>

@@ -88,6 +88,9 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         Assert.Contains("CSV: manufacture_output/manufacture_EC-TRACK_", result.Out);
         Assert.Contains("(2 files)", result.Out);
         var csv = Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output"), "*.csv").Single();
+        var qrDir = Directory.GetDirectories(Path.Combine(_ec.WorkDir, "manufacture_output"), "qr_EC-TRACK_*").Single();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(qrDir)); // QR codes hold secrets
+        Assert.All(Directory.GetFiles(qrDir), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
         var rows = ReadCsv(Path.GetRelativePath(_ec.WorkDir, csv), out _);
         Assert.Equal(["EC-TRACK-00100", "EC-TRACK-00101"], rows.Select(r => r.SerialNo));
         foreach (var row in rows)
