@@ -58,7 +58,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             var records = await http.GetFromJsonAsync<JsonElement[]>("api/v1/devices/KILL-1/telemetry?hours=1&limit=100000");
             var stored = records!.Select(r => $"{r.GetProperty("src").GetString()}:{r.GetProperty("seq").GetInt64()}").ToHashSet();
             var lost = acked.Keys.Where(k => !stored.Contains(k)).ToList();
-            output.WriteLine($"acknowledged before kill: {acked.Count}; stored after restart: {records.Length}; lost: {lost.Count}");
+            output.WriteLine($"acknowledged before kill: {acked.Count}; stored after restart: {records!.Length}; lost: {lost.Count}");
             Assert.True(lost.Count == 0, $"{lost.Count} of {acked.Count} acknowledged messages were lost, e.g. {string.Join(", ", lost.Take(5))}");
             // Nothing is stored twice under one identity either (each message was published once).
             Assert.Equal(stored.Count, records!.Length);
