@@ -59,6 +59,7 @@ public sealed class SessionTests
         var first = await test.ConnectAsync("exp", MqttProtocolVersion.V500, o => { o.CleanStart = false; o.SessionExpiryInterval = 30; });
         await first.SubscribeAsync("x");
         await first.DisconnectAsync();
+        await TestExtensions.WaitUntilAsync(() => test.Broker.ConnectedClientCount == 0);
         time.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(1, test.Broker.GetStatistics().Sessions);
         time.Advance(TimeSpan.FromSeconds(11));
