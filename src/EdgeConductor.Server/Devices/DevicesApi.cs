@@ -132,13 +132,15 @@ public static class DevicesApi
         return JsonSerializer.Serialize(list);
     }
 
-    private static async Task<IResult> Delete(string serial, bool? force, RequestContext ctx, DeviceStore devices, AuditLog audit)
+    private static async Task<IResult> Delete(string serial, bool? force, RequestContext ctx, DeviceStore devices,
+        Telemetry.TelemetryStore telemetry, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
         if (force != true && DevicePresence.IsOnline(device.LastSeen, devices.Now))
             throw ApiException.Conflict($"Device '{serial}' was seen in the last {DevicePresence.OnlineWindow.TotalMinutes:0} minutes; pass ?force=true to delete it anyway.");
         await devices.DeleteAsync(device.Id, ctx.Aborted);
+        await telemetry.DeleteDeviceAsync(device.Id, ctx.Aborted);
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceDeleted, "device", serial, new { forced = force == true }), ctx.Aborted);
         return TypedResults.Ok(new DeletedResponse(true, serial));
     }

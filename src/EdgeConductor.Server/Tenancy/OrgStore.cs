@@ -50,6 +50,13 @@ public sealed class OrgStore(Database db, TimeProvider clock)
         return (await conn.QueryAsync<string>("SELECT id FROM orgs WHERE partner_id = @partnerId", new { partnerId })).AsList();
     }
 
+    /// <summary>Every org's telemetry retention in days (for the retention worker).</summary>
+    public async Task<IReadOnlyList<(string OrgId, int Days)>> RetentionsAsync(CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return (await conn.QueryAsync<(string, int)>("SELECT id, telemetry_retention_days FROM orgs")).AsList();
+    }
+
     public async Task UpdateAsync(OrgRecord org, CancellationToken ct)
     {
         org.UpdatedAt = clock.Ms();

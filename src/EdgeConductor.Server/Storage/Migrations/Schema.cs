@@ -114,5 +114,40 @@ public static class Schema
             );
             CREATE INDEX ix_audit_org ON audit_events(org_id, id);
             """),
+        new(2, "telemetry_commands_notifications", """
+            CREATE TABLE telemetry (
+                id {{AUTO_ID}},
+                device_id TEXT NOT NULL,
+                org_id TEXT,
+                ts BIGINT NOT NULL,
+                received_at BIGINT NOT NULL,
+                payload {{JSON}} NOT NULL
+            );
+            CREATE INDEX ix_telemetry_device_ts ON telemetry(device_id, ts);
+            CREATE INDEX ix_telemetry_org_ts ON telemetry(org_id, ts);
+            CREATE TABLE device_commands (
+                id TEXT PRIMARY KEY,
+                device_id TEXT NOT NULL,
+                cmd TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                delivered_at BIGINT,
+                delivered_via TEXT
+            );
+            CREATE INDEX ix_device_commands_device ON device_commands(device_id, created_at);
+            CREATE TABLE notifications (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT,
+                device_serial TEXT,
+                created_at BIGINT NOT NULL,
+                read_at BIGINT
+            );
+            CREATE INDEX ix_notifications_org ON notifications(org_id, created_at);
+            """),
     ];
 }

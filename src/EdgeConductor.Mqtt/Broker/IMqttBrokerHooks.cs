@@ -1,0 +1,30 @@
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+/// <summary>
+/// Extension points for the host. All are ValueTask-based; <see cref="MqttBrokerHooks"/> is the allow-everything default.
+/// Hooks run on the connection's own read path; a slow hook only delays that client.
+/// </summary>
+public interface IMqttBrokerHooks
+{
+    /// <summary>Called for every CONNECT. Reject maps 0x86 to v3 return code 4 and 0x87 to 5.</summary>
+    ValueTask<MqttAuthenticationResult> AuthenticateAsync(MqttConnectContext context, CancellationToken cancellationToken);
+
+    /// <summary>Called per topic filter of a SUBSCRIBE, before it is added.</summary>
+    ValueTask<MqttSubscribeAuthorization> AuthorizeSubscribeAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called for every inbound PUBLISH before it is routed or acknowledged. The PUBACK/PUBREC goes out only after
+    /// this completes; the connection keeps reading meanwhile and acknowledgements stay in receive order.
+    /// </summary>
+    ValueTask<MqttPublishResult> OnPublishAsync(MqttPublishContext context, CancellationToken cancellationToken);
+
+    /// <summary>Called after the SUBACK has been queued for a successful subscription. Messages published from here reach the client after the SUBACK.</summary>
+    ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken);
+
+    ValueTask OnClientConnectedAsync(MqttClientInfo client);
+
+    ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason);
+}

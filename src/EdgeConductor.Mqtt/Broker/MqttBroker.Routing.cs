@@ -1,0 +1,211 @@
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Topics;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+public sealed partial class MqttBroker
+{
+    private static readonly Func<MqttSubscription, bool> PreferOnline = static s => s.Session.IsOnline;
+
+    [ThreadStatic]
+    private static List<MqttSubscription>? t_matches;
+
+    [ThreadStatic]
+    private static List<MqttSubscription>? t_shared;
+
+    [ThreadStatic]
+    private static Dictionary<MqttSession, (MqttQualityOfService QoS, bool Retain, uint[]? Ids)>? t_merge;
+
+    /// <summary>Routes a message to every matching session (one copy per session; one member per shared group).</summary>
+    internal ValueTask RouteAsync(MqttApplicationMessage message, MqttSession? publisher)
+    {
+        if (message.Retain && Options.RetainAvailable)
+        {
+            _retained.Set(message);
+        }
+
+        var matches = t_matches ??= [];
+        var shared = t_shared ??= [];
+        List<Task>? waits = null;
+        try
+        {
+            _index.Match(message.Topic, matches, shared, PreferOnline);
+            if (matches.Count == 1)
+            {
+                var s = matches[0];
+                if (!(s.Options.NoLocal && s.Session == publisher))
+                {
+                    Enqueue(s.Session, Delivery(message, s), ref waits);
+                }
+            }
+            else if (matches.Count > 1)
+            {
+                RouteToMany(message, publisher, matches, ref waits);
+            }
+
+            foreach (var s in shared)
+            {
+                Enqueue(s.Session, Delivery(message, s), ref waits);
+            }
+        }
+        finally
+        {
+            matches.Clear();
+            shared.Clear();
+        }
+
+        return waits is null ? default : new ValueTask(Task.WhenAll(waits));
+    }
+
+    private static QueuedMessage Delivery(MqttApplicationMessage message, MqttSubscription s) =>
+        new(message, message.QoS < s.QoS ? message.QoS : s.QoS, s.Options.RetainAsPublished && message.Retain, s.SubscriptionIds);
+
+    /// <summary>Overlapping subscriptions of one session: a single copy at the highest QoS with all subscription ids.</summary>
+    private void RouteToMany(MqttApplicationMessage message, MqttSession? publisher, List<MqttSubscription> matches, ref List<Task>? waits)
+    {
+        var merge = t_merge ??= [];
+        try
+        {
+            foreach (var s in matches)
+            {
+                if (s.Options.NoLocal && s.Session == publisher)
+                {
+                    continue;
+                }
+
+                var qos = message.QoS < s.QoS ? message.QoS : s.QoS;
+                var retain = s.Options.RetainAsPublished && message.Retain;
+                if (merge.TryGetValue(s.Session, out var existing))
+                {
+                    var ids = existing.Ids;
+                    if (s.SubscriptionIds is not null)
+                    {
+                        ids = ids is null ? s.SubscriptionIds : [.. ids, .. s.SubscriptionIds];
+                    }
+
+                    merge[s.Session] = (existing.QoS > qos ? existing.QoS : qos, existing.Retain || retain, ids);
+                }
+                else
+                {
+                    merge[s.Session] = (qos, retain, s.SubscriptionIds);
+                }
+            }
+
+            foreach (var (session, d) in merge)
+            {
+                Enqueue(session, new QueuedMessage(message, d.QoS, d.Retain, d.Ids), ref waits);
+            }
+        }
+        finally
+        {
+            merge.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Bounded enqueue. Full queue: QoS 0 is dropped (counted); QoS 1/2 for a connected subscriber makes the publisher
+    /// wait up to <see cref="MqttBrokerOptions.QueueFullWaitTimeout"/>, then is dropped (counted); offline sessions drop.
+    /// </summary>
+    private void Enqueue(MqttSession session, QueuedMessage item, ref List<Task>? waits)
+    {
+        var connection = session.Connection;
+        if (connection is null && item.QoS == MqttQualityOfService.AtMostOnce && !Options.QueueQoS0ForOfflineSessions)
+        {
+            return;
+        }
+
+        if (session.QueueWriter.TryWrite(item))
+        {
+            connection?.Signal();
+            return;
+        }
+
+        if (item.QoS == MqttQualityOfService.AtMostOnce || connection is null || Options.QueueFullWaitTimeout <= TimeSpan.Zero)
+        {
+            session.CountDrop();
+            Metrics.MessageDropped(item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
+            return;
+        }
+
+        (waits ??= []).Add(WaitForRoomAsync(session, item));
+    }
+
+    private async Task WaitForRoomAsync(MqttSession session, QueuedMessage item)
+    {
+        using var timeout = new CancellationTokenSource(Options.QueueFullWaitTimeout, TimeProvider);
+        try
+        {
+            await session.QueueWriter.WriteAsync(item, timeout.Token).ConfigureAwait(false);
+            session.Connection?.Signal();
+        }
+        catch (OperationCanceledException)
+        {
+            session.CountDrop();
+            Metrics.MessageDropped("queue_full");
+        }
+    }
+
+    internal bool AddSubscription(MqttSession session, MqttTopicSubscription subscription, uint subscriptionId)
+    {
+        var record = new MqttSubscription(session, subscription, subscriptionId);
+        lock (_sessionsLock)
+        {
+            var isNew = !session.Subscriptions.ContainsKey(subscription.Filter);
+            session.Subscriptions[subscription.Filter] = record;
+            _index.Add(subscription.Filter, session.ClientId, record);
+            return isNew;
+        }
+    }
+
+    internal bool RemoveSubscription(MqttSession session, string filter)
+    {
+        lock (_sessionsLock)
+        {
+            if (!session.HasSubscriptions || !session.Subscriptions.Remove(filter))
+            {
+                return false;
+            }
+
+            _index.Remove(filter, session.ClientId);
+            return true;
+        }
+    }
+
+    /// <summary>Queues retained messages for a new subscription per its retain-handling option (never for shared subscriptions).</summary>
+    internal void DeliverRetained(MqttSession session, MqttTopicSubscription subscription, bool isNew, uint subscriptionId)
+    {
+        if (MqttTopic.IsShared(subscription.Filter) ||
+            subscription.RetainHandling == MqttRetainHandling.DoNotSend ||
+            (subscription.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNew && !isNew))
+        {
+            return;
+        }
+
+        var retained = new List<MqttApplicationMessage>();
+        _retained.Collect(subscription.Filter, NowTicks, retained);
+        uint[]? ids = subscriptionId == 0 ? null : [subscriptionId];
+        List<Task>? waits = null;
+        foreach (var message in retained)
+        {
+            if (subscription.NoLocal && message.SenderClientId == session.ClientId)
+            {
+                continue;
+            }
+
+            var qos = message.QoS < subscription.QoS ? message.QoS : subscription.QoS;
+            var item = new QueuedMessage(message, qos, true, ids);
+            if (session.QueueWriter.TryWrite(item))
+            {
+                session.Connection?.Signal();
+            }
+            else
+            {
+                session.CountDrop();
+                Metrics.MessageDropped("queue_full_retained");
+            }
+        }
+
+        _ = waits;
+    }
+}

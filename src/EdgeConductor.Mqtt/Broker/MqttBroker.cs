@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using EdgeConductor.Mqtt.Diagnostics;
+using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Topics;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+/// <summary>
+/// Transport-agnostic MQTT 3.1.1 / 5.0 broker. The host hands each accepted connection to
+/// <see cref="RunConnectionAsync"/> (Kestrel: <c>ConnectionContext.Transport</c>; standalone: <see cref="Transport.MqttTcpListener"/>).
+/// </summary>
+public sealed partial class MqttBroker : IAsyncDisposable
+{
+    private readonly SubscriptionIndex<MqttSubscription> _index = new();
+    private readonly RetainedMessageStore _retained = new();
+    private readonly Dictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Lock _sessionsLock = new();
+    private readonly ConcurrentDictionary<MqttServerConnection, byte> _connections = new();
+    private readonly ITimer _sweepTimer;
+    private int _connectedCount;
+    private volatile bool _disposed;
+
+    public MqttBroker(MqttBrokerOptions? options = null)
+    {
+        Options = options ?? new MqttBrokerOptions();
+        TimeProvider = Options.TimeProvider;
+        Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount));
+        _sweepTimer = TimeProvider.CreateTimer(static s => ((MqttBroker)s!).Sweep(), this, Options.SweepInterval, Options.SweepInterval);
+    }
+
+    public MqttBrokerOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Name of the <see cref="System.Diagnostics.Metrics.Meter"/> the broker reports on.</summary>
+    public static string MeterName => MqttBrokerMetrics.MeterName;
+
+    /// <summary>Number of clients that completed CONNECT and are still connected.</summary>
+    public int ConnectedClientCount => Volatile.Read(ref _connectedCount);
+
+    internal MqttBrokerMetrics Metrics { get; }
+
+    internal long NowTicks => TimeProvider.GetUtcNow().UtcTicks;
+
+    /// <summary>
+    /// Runs one MQTT connection over <paramref name="transport"/> until the client disconnects, a protocol error
+    /// occurs, or <paramref name="cancellationToken"/> fires. Never throws for client misbehaviour. Completes both
+    /// sides of the pipe when done.
+    /// </summary>
+    public async Task RunConnectionAsync(IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new MqttServerConnection(this, transport, info ?? MqttConnectionInfo.Unknown, cancellationToken);
+        _connections.TryAdd(connection, 0);
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    /// <summary>Publishes as the server: routed to subscribers and stored if retained. Awaiting applies queue back-pressure for QoS 1/2.</summary>
+    public ValueTask PublishAsync(MqttApplicationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!MqttTopic.IsValidTopicName(message.Topic))
+        {
+            throw new ArgumentException($"Invalid topic name '{message.Topic}'.", nameof(message));
+        }
+
+        var routed = CreateMessage(message.Topic, message.Payload, message.QoS, message.Retain, message.Properties, null);
+        return RouteAsync(routed, null);
+    }
+
+    /// <summary>Snapshot of connected clients.</summary>
+    public IReadOnlyList<MqttClientInfo> GetConnectedClients()
+    {
+        var list = new List<MqttClientInfo>();
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.IsConnected && connection.Client is { } client)
+            {
+                list.Add(client);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Disconnects a client (v5 gets DISCONNECT 0x98 Administrative action). Returns false if not connected.</summary>
+    public bool DisconnectClient(string clientId)
+    {
+        lock (_sessionsLock)
+        {
+            if (_sessions.TryGetValue(clientId, out var session) && session.Connection is { } connection)
+            {
+                connection.Abort(MqttDisconnectReason.AdministrativeAction, MqttReasonCode.AdministrativeAction);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public MqttBrokerStatistics GetStatistics()
+    {
+        int sessions;
+        lock (_sessionsLock)
+        {
+            sessions = _sessions.Count;
+        }
+
+        return new MqttBrokerStatistics(
+            ConnectedClientCount,
+            sessions,
+            _index.Count,
+            _retained.Count,
+            Metrics.MessagesIn,
+            Metrics.MessagesOut,
+            Metrics.BytesIn,
+            Metrics.BytesOut,
+            Metrics.Dropped,
+            Metrics.AuthFailures,
+            Metrics.Rejected);
+    }
+
+    /// <summary>Queue depth, in-flight count and drop count of a session (diagnostics, tests).</summary>
+    public (int Queued, int Inflight, long Dropped)? GetSessionQueueState(string clientId)
+    {
+        lock (_sessionsLock)
+        {
+            return _sessions.TryGetValue(clientId, out var s) ? (s.QueuedCount, s.InflightCount, s.DroppedMessages) : null;
+        }
+    }
+
+    internal void ReportError(Exception ex, string context) => Options.OnError?.Invoke(ex, context);
+
+    internal MqttApplicationMessage CreateMessage(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfService qos, bool retain, MqttProperties? properties, string? sender)
+    {
+        if (properties is not null && (properties.TopicAlias is not null || properties.SubscriptionIdentifiers is not null))
+        {
+            properties = properties.Clone();
+            properties.TopicAlias = null;
+            properties.SubscriptionIdentifiers = null;
+        }
+
+        var message = new MqttApplicationMessage(topic, payload, qos, retain, properties) { SenderClientId = sender };
+        if (properties?.MessageExpiryInterval is { } expiry)
+        {
+            message.ExpiresAtTicks = NowTicks + (expiry * TimeSpan.TicksPerSecond);
+        }
+
+        return message;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _sweepTimer.DisposeAsync().ConfigureAwait(false);
+        var running = new List<Task>();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort(MqttDisconnectReason.ServerShutdown, MqttReasonCode.ServerShuttingDown);
+            running.Add(connection.Completion);
+        }
+
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        Metrics.Dispose();
+    }
+}

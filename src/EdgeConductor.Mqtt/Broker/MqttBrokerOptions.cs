@@ -1,0 +1,59 @@
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+public sealed class MqttBrokerOptions
+{
+    public IMqttBrokerHooks Hooks { get; set; } = MqttBrokerHooks.AllowAll;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Largest inbound packet accepted (fixed header included). Announced in v5 CONNACK.</summary>
+    public int MaximumPacketSize { get; set; } = 1024 * 1024;
+
+    /// <summary>Inbound QoS 1/2 publishes a client may have unacknowledged (v5 Receive Maximum; also the v3 pending-ack bound).</summary>
+    public ushort ReceiveMaximum { get; set; } = 1024;
+
+    /// <summary>Cap on outbound unacknowledged QoS 1/2 messages per client (v3 window; v5 uses min(client Receive Maximum, this)).</summary>
+    public ushort MaxInflightMessages { get; set; } = 1000;
+
+    /// <summary>Per-session bound of queued (not yet in flight) messages. Never unbounded.</summary>
+    public int MaxQueuedMessages { get; set; } = 1000;
+
+    /// <summary>
+    /// When a connected subscriber's queue is full, a QoS 1/2 publisher waits up to this long for room (back-pressure on
+    /// the publishing connection only) before the message is dropped for that subscriber. Zero drops immediately.
+    /// QoS 0 messages are always dropped when the queue is full.
+    /// </summary>
+    public TimeSpan QueueFullWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether QoS 0 messages are queued for disconnected persistent sessions.</summary>
+    public bool QueueQoS0ForOfflineSessions { get; set; }
+
+    public ushort TopicAliasMaximum { get; set; } = 64;
+
+    public MqttQualityOfService MaximumQoS { get; set; } = MqttQualityOfService.ExactlyOnce;
+
+    public bool RetainAvailable { get; set; } = true;
+
+    /// <summary>Upper bound for v5 session expiry intervals (seconds).</summary>
+    public uint MaximumSessionExpiryInterval { get; set; } = uint.MaxValue;
+
+    /// <summary>Expiry applied to v3.1.1 persistent sessions (clean session = 0). Null = never.</summary>
+    public TimeSpan? PersistentSessionExpiryV311 { get; set; }
+
+    /// <summary>If set, overrides the client keep-alive (v5 Server Keep Alive; enforced for v3.1.1 too).</summary>
+    public ushort? ServerKeepAlive { get; set; }
+
+    /// <summary>Time allowed between accepting the transport and receiving CONNECT.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Period of the keep-alive / session-expiry / will-delay sweep.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Prefix of identifiers assigned to clients that connect with an empty client id.</summary>
+    public string AssignedClientIdPrefix { get; set; } = "auto-";
+
+    /// <summary>Receives unexpected exceptions (hook failures, transport faults). Never called for protocol errors from clients.</summary>
+    public Action<Exception, string>? OnError { get; set; }
+}

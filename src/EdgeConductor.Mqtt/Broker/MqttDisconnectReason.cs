@@ -1,0 +1,14 @@
+namespace EdgeConductor.Mqtt.Broker;
+
+public enum MqttDisconnectReason
+{
+    ClientDisconnected,
+    ClientDisconnectedWithWill,
+    ConnectionLost,
+    ProtocolError,
+    KeepAliveTimeout,
+    SessionTakenOver,
+    ServerShutdown,
+    AdministrativeAction,
+    ConnectRejected,
+}

@@ -1,0 +1,169 @@
+using EdgeConductor.Mqtt.Codec;
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+internal sealed partial class MqttServerConnection
+{
+    private const int FlushThresholdBytes = 64 * 1024;
+
+    /// <summary>
+    /// Sole owner of the transport writer. Each round: control packets first, then queued messages while the
+    /// in-flight window allows, then one flush (which applies transport back-pressure).
+    /// </summary>
+    private async Task OutputLoopAsync()
+    {
+        var output = _transport.Output;
+        var session = _session!;
+        var version = _version;
+        try
+        {
+            var resent = 0;
+            var written = 0;
+            foreach (var inflight in session.SnapshotInflight())
+            {
+                if (inflight.Released)
+                {
+                    written += MqttPacketWriter.Write(output, new PubRelPacket { PacketId = inflight.Packet.PacketId }, version);
+                }
+                else
+                {
+                    inflight.Packet.Dup = true;
+                    written += MqttPacketWriter.Write(output, inflight.Packet, version);
+                    resent++;
+                }
+            }
+
+            if (written > 0)
+            {
+                _broker.Metrics.MessagesSent(resent);
+                _broker.Metrics.BytesSent(written);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                var bytes = 0;
+                var messages = 0;
+                while (_control.TryDequeue(out var control))
+                {
+                    bytes += MqttPacketWriter.Write(output, control, version);
+                }
+
+                if (!_closing)
+                {
+                    while (bytes < FlushThresholdBytes && TryTakeDelivery(session, out var publish))
+                    {
+                        bytes += MqttPacketWriter.Write(output, publish, version);
+                        messages++;
+                    }
+                }
+
+                if (bytes > 0)
+                {
+                    if (messages > 0)
+                    {
+                        _broker.Metrics.MessagesSent(messages);
+                    }
+
+                    _broker.Metrics.BytesSent(bytes);
+                    var flush = await output.FlushAsync().ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (_closing && _control.IsEmpty)
+                {
+                    return;
+                }
+
+                await _signal.WaitAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsTransportException(ex))
+        {
+            _transport.Input.CancelPendingRead();
+        }
+    }
+
+    /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>
+    private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
+    {
+        var reader = session.QueueReader;
+        while (reader.TryPeek(out var head))
+        {
+            if (head.QoS != MqttQualityOfService.AtMostOnce)
+            {
+                lock (session.SyncRoot)
+                {
+                    if (session.InflightCountUnsafe >= _sendQuota)
+                    {
+                        packet = null!;
+                        return false;
+                    }
+                }
+            }
+
+            reader.TryRead(out var item);
+            var message = item.Message;
+            uint? remainingExpiry = null;
+            if (message.ExpiresAtTicks != 0)
+            {
+                var remaining = message.ExpiresAtTicks - _broker.NowTicks;
+                if (remaining <= 0)
+                {
+                    _broker.Metrics.MessageDropped("expired");
+                    continue;
+                }
+
+                remainingExpiry = (uint)Math.Max(1, remaining / TimeSpan.TicksPerSecond);
+            }
+
+            packet = new PublishPacket
+            {
+                Topic = message.Topic,
+                Payload = message.Payload,
+                QoS = item.QoS,
+                Retain = item.Retain,
+            };
+
+            if (IsV5)
+            {
+                if (message.Properties is not null || item.SubscriptionIds is not null || remainingExpiry.HasValue)
+                {
+                    var properties = message.Properties?.Clone() ?? new MqttProperties();
+                    properties.MessageExpiryInterval = remainingExpiry;
+                    properties.SubscriptionIdentifiers = item.SubscriptionIds is null ? null : [.. item.SubscriptionIds];
+                    packet.Properties = properties;
+                }
+
+                if (_clientMaximumPacketSize < MqttPacketReader.ProtocolMaximumPacketSize &&
+                    MqttPacketWriter.GetSize(packet, _version) > _clientMaximumPacketSize)
+                {
+                    _broker.Metrics.MessageDropped("packet_too_large");
+                    session.CountDrop();
+                    continue;
+                }
+            }
+
+            if (item.QoS != MqttQualityOfService.AtMostOnce)
+            {
+                lock (session.SyncRoot)
+                {
+                    packet.PacketId = session.NextPacketId();
+                    session.AddInflight(packet);
+                }
+            }
+
+            return true;
+        }
+
+        packet = null!;
+        return false;
+    }
+}

@@ -1,0 +1,68 @@
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+internal sealed partial class MqttServerConnection
+{
+    private async ValueTask HandleSubscribeAsync(SubscribePacket packet)
+    {
+        var subscriptionId = packet.Properties?.SubscriptionIdentifiers is [var id, ..] ? id : 0;
+        var codes = new List<MqttReasonCode>(packet.Subscriptions.Count);
+        var granted = new List<(MqttTopicSubscription Subscription, bool IsNew)>(packet.Subscriptions.Count);
+        foreach (var requested in packet.Subscriptions)
+        {
+            MqttSubscribeAuthorization authorization;
+            try
+            {
+                authorization = await Options.Hooks.AuthorizeSubscribeAsync(_client!, requested, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReportError(ex, "AuthorizeSubscribeAsync");
+                authorization = MqttSubscribeAuthorization.Deny(MqttReasonCode.UnspecifiedError);
+            }
+
+            if (!authorization.Granted)
+            {
+                codes.Add(IsV5 ? authorization.ReasonCode : MqttReasonCode.UnspecifiedError);
+                continue;
+            }
+
+            var qos = (MqttQualityOfService)Math.Min(Math.Min((int)authorization.GrantedQoS, (int)requested.QoS), (int)Options.MaximumQoS);
+            var effective = requested with { QoS = qos };
+            var isNew = _broker.AddSubscription(_session!, effective, subscriptionId);
+            granted.Add((effective, isNew));
+            codes.Add((MqttReasonCode)(byte)qos);
+        }
+
+        Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+        foreach (var (subscription, isNew) in granted)
+        {
+            _broker.DeliverRetained(_session!, subscription, isNew, subscriptionId);
+        }
+
+        foreach (var (subscription, _) in granted)
+        {
+            try
+            {
+                await Options.Hooks.OnSubscribedAsync(_client!, subscription, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReportError(ex, "OnSubscribedAsync");
+            }
+        }
+    }
+
+    private void HandleUnsubscribe(UnsubscribePacket packet)
+    {
+        var codes = new List<MqttReasonCode>(packet.Filters.Count);
+        foreach (var filter in packet.Filters)
+        {
+            codes.Add(_broker.RemoveSubscription(_session!, filter) ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
+        }
+
+        Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using EdgeConductor.Mqtt.Codec;
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+/// <summary>
+/// One client connection: the read loop frames packets from the transport and dispatches them; the output loop
+/// owns the transport's writer and drains control packets and the session queue. Protocol errors end here.
+/// </summary>
+internal sealed partial class MqttServerConnection
+{
+    private readonly MqttBroker _broker;
+    private readonly IDuplexPipe _transport;
+    private readonly MqttConnectionInfo _info;
+    private readonly CancellationToken _cancellationToken;
+    private readonly AsyncSignal _signal = new();
+    private readonly ConcurrentQueue<MqttPacket> _control = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _createdTicks;
+    private MqttProtocolVersion _version = MqttProtocolVersion.Unknown;
+    private MqttSession? _session;
+    private MqttClientInfo? _client;
+    private MqttWillMessage? _will;
+    private ushort _keepAlive;
+    private long _lastActivityTicks;
+    private int _sendQuota = ushort.MaxValue;
+    private int _clientMaximumPacketSize = MqttPacketReader.ProtocolMaximumPacketSize;
+    private volatile bool _connected;
+    private volatile bool _closing;
+    private volatile bool _stopReading;
+    private MqttDisconnectReason _closeReason = MqttDisconnectReason.ConnectionLost;
+    private MqttReasonCode? _disconnectCode;
+    private Task? _outputTask;
+
+    public MqttServerConnection(MqttBroker broker, IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
+    {
+        _broker = broker;
+        _transport = transport;
+        _info = info;
+        _cancellationToken = cancellationToken;
+        _createdTicks = broker.NowTicks;
+        _lastActivityTicks = _createdTicks;
+    }
+
+    public Task Completion => _completion.Task;
+
+    public MqttClientInfo? Client => _client;
+
+    public MqttSession? Session => _session;
+
+    public bool IsConnected => _connected && !_closing;
+
+    private bool IsV5 => _version == MqttProtocolVersion.V500;
+
+    private MqttBrokerOptions Options => _broker.Options;
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            var connect = await ReadConnectAsync().ConfigureAwait(false);
+            if (connect is not null && await AcceptConnectAsync(connect).ConfigureAwait(false))
+            {
+                await ReadLoopAsync().ConfigureAwait(false);
+            }
+        }
+        catch (MqttProtocolException ex)
+        {
+            _closeReason = MqttDisconnectReason.ProtocolError;
+            if (_connected)
+            {
+                _disconnectCode ??= ex.ReasonCode;
+            }
+            else
+            {
+                await TrySendConnectFailureAsync(ex.ReasonCode).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsTransportException(ex))
+        {
+            // Peer went away or the host aborted the connection.
+        }
+        catch (Exception ex)
+        {
+            _closeReason = MqttDisconnectReason.ProtocolError;
+            _disconnectCode ??= MqttReasonCode.ImplementationSpecificError;
+            ReportError(ex, "connection " + (_client?.ClientId ?? _info.RemoteEndPoint?.ToString()));
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Queues a control packet (ack, SUBACK, PINGRESP, DISCONNECT) for the output loop.</summary>
+    public void Send(MqttPacket packet)
+    {
+        _control.Enqueue(packet);
+        _signal.Set();
+    }
+
+    /// <summary>Wakes the output loop (new queued message or freed in-flight slot).</summary>
+    public void Signal() => _signal.Set();
+
+    /// <summary>Asks the connection to close (keep-alive, takeover, admin). Safe from any thread.</summary>
+    public void Abort(MqttDisconnectReason reason, MqttReasonCode? disconnectCode)
+    {
+        if (_closing || _stopReading)
+        {
+            return;
+        }
+
+        _closeReason = reason;
+        _disconnectCode = disconnectCode;
+        _stopReading = true;
+        _transport.Input.CancelPendingRead();
+    }
+
+    /// <summary>Called by the broker sweep.</summary>
+    public void CheckTimeouts(long nowTicks)
+    {
+        if (!_connected)
+        {
+            if (nowTicks - _createdTicks > Options.ConnectTimeout.Ticks)
+            {
+                Abort(MqttDisconnectReason.ProtocolError, null);
+            }
+
+            return;
+        }
+
+        if (_keepAlive > 0 && nowTicks - Volatile.Read(ref _lastActivityTicks) > _keepAlive * TimeSpan.TicksPerSecond * 3 / 2)
+        {
+            Abort(MqttDisconnectReason.KeepAliveTimeout, MqttReasonCode.KeepAliveTimeout);
+        }
+    }
+
+    private async Task CloseAsync()
+    {
+        _closing = true;
+        if (_connected)
+        {
+            if (IsV5 && _disconnectCode is { } code)
+            {
+                Send(new DisconnectPacket { ReasonCode = code });
+            }
+
+            _signal.Set();
+            if (_outputTask is not null)
+            {
+                if (await Task.WhenAny(_outputTask, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != _outputTask)
+                {
+                    _transport.Output.CancelPendingFlush();
+                    await Task.WhenAny(_outputTask, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+                }
+            }
+
+            _pending?.Writer.TryComplete();
+            await _broker.DetachAsync(this, _session!, _client!, _will, _closeReason).ConfigureAwait(false);
+        }
+
+        await _transport.Input.CompleteAsync().ConfigureAwait(false);
+        await _transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    internal static bool IsTransportException(Exception ex) =>
+        ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or ChannelClosedException;
+
+    private void ReportError(Exception ex, string context) => _broker.ReportError(ex, context);
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics.Metrics;
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Diagnostics;
+
+/// <summary>
+/// Instruments on the <c>EdgeConductor.Mqtt</c> meter plus plain counters for <see cref="Broker.MqttBroker.GetStatistics"/>.
+/// </summary>
+internal sealed class MqttBrokerMetrics : IDisposable
+{
+    public const string MeterName = "EdgeConductor.Mqtt";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _messagesIn;
+    private readonly Counter<long> _messagesOut;
+    private readonly Counter<long> _bytesIn;
+    private readonly Counter<long> _bytesOut;
+    private readonly Counter<long> _dropped;
+    private readonly Counter<long> _authFailures;
+    private readonly Counter<long> _rejected;
+    private long _messagesInTotal;
+    private long _messagesOutTotal;
+    private long _bytesInTotal;
+    private long _bytesOutTotal;
+    private long _droppedTotal;
+    private long _authFailuresTotal;
+    private long _rejectedTotal;
+
+    public MqttBrokerMetrics(Func<int> connectedClients)
+    {
+        _meter = new Meter(MeterName);
+        _meter.CreateObservableGauge("mqtt.connections", connectedClients, "{connection}", "Connected MQTT clients");
+        _messagesIn = _meter.CreateCounter<long>("mqtt.messages.received", "{message}", "PUBLISH packets received");
+        _messagesOut = _meter.CreateCounter<long>("mqtt.messages.sent", "{message}", "PUBLISH packets sent");
+        _bytesIn = _meter.CreateCounter<long>("mqtt.bytes.received", "By", "Bytes received");
+        _bytesOut = _meter.CreateCounter<long>("mqtt.bytes.sent", "By", "Bytes sent");
+        _dropped = _meter.CreateCounter<long>("mqtt.messages.dropped", "{message}", "Messages dropped, by reason");
+        _authFailures = _meter.CreateCounter<long>("mqtt.auth.failures", "{connection}", "Rejected CONNECTs");
+        _rejected = _meter.CreateCounter<long>("mqtt.publishes.rejected", "{message}", "Inbound publishes rejected by the host");
+    }
+
+    public long MessagesIn => Volatile.Read(ref _messagesInTotal);
+
+    public long MessagesOut => Volatile.Read(ref _messagesOutTotal);
+
+    public long BytesIn => Volatile.Read(ref _bytesInTotal);
+
+    public long BytesOut => Volatile.Read(ref _bytesOutTotal);
+
+    public long Dropped => Volatile.Read(ref _droppedTotal);
+
+    public long AuthFailures => Volatile.Read(ref _authFailuresTotal);
+
+    public long Rejected => Volatile.Read(ref _rejectedTotal);
+
+    public void MessageReceived()
+    {
+        Interlocked.Increment(ref _messagesInTotal);
+        _messagesIn.Add(1);
+    }
+
+    public void MessagesSent(int count)
+    {
+        Interlocked.Add(ref _messagesOutTotal, count);
+        _messagesOut.Add(count);
+    }
+
+    public void BytesReceived(long count)
+    {
+        Interlocked.Add(ref _bytesInTotal, count);
+        _bytesIn.Add(count);
+    }
+
+    public void BytesSent(long count)
+    {
+        Interlocked.Add(ref _bytesOutTotal, count);
+        _bytesOut.Add(count);
+    }
+
+    public void MessageDropped(string reason)
+    {
+        Interlocked.Increment(ref _droppedTotal);
+        _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    public void AuthenticationFailed(MqttReasonCode code)
+    {
+        Interlocked.Increment(ref _authFailuresTotal);
+        _authFailures.Add(1, new KeyValuePair<string, object?>("reason_code", (int)code));
+    }
+
+    public void PublishRejected(MqttReasonCode code)
+    {
+        Interlocked.Increment(ref _rejectedTotal);
+        _rejected.Add(1, new KeyValuePair<string, object?>("reason_code", (int)code));
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

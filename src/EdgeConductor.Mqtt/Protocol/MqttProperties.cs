@@ -1,0 +1,42 @@
+namespace EdgeConductor.Mqtt.Protocol;
+
+/// <summary>MQTT 5.0 properties. A null field means "absent". Only v5 packets carry properties.</summary>
+public sealed class MqttProperties
+{
+    public byte? PayloadFormatIndicator { get; set; }
+    public uint? MessageExpiryInterval { get; set; }
+    public string? ContentType { get; set; }
+    public string? ResponseTopic { get; set; }
+    public ReadOnlyMemory<byte>? CorrelationData { get; set; }
+    public List<uint>? SubscriptionIdentifiers { get; set; }
+    public uint? SessionExpiryInterval { get; set; }
+    public string? AssignedClientIdentifier { get; set; }
+    public ushort? ServerKeepAlive { get; set; }
+    public string? AuthenticationMethod { get; set; }
+    public ReadOnlyMemory<byte>? AuthenticationData { get; set; }
+    public byte? RequestProblemInformation { get; set; }
+    public uint? WillDelayInterval { get; set; }
+    public byte? RequestResponseInformation { get; set; }
+    public string? ResponseInformation { get; set; }
+    public string? ServerReference { get; set; }
+    public string? ReasonString { get; set; }
+    public ushort? ReceiveMaximum { get; set; }
+    public ushort? TopicAliasMaximum { get; set; }
+    public ushort? TopicAlias { get; set; }
+    public byte? MaximumQoS { get; set; }
+    public byte? RetainAvailable { get; set; }
+    public List<MqttUserProperty>? UserProperties { get; set; }
+    public uint? MaximumPacketSize { get; set; }
+    public byte? WildcardSubscriptionAvailable { get; set; }
+    public byte? SubscriptionIdentifierAvailable { get; set; }
+    public byte? SharedSubscriptionAvailable { get; set; }
+
+    /// <summary>Shallow copy (lists are copied, strings/memory shared).</summary>
+    public MqttProperties Clone()
+    {
+        var copy = (MqttProperties)MemberwiseClone();
+        copy.SubscriptionIdentifiers = SubscriptionIdentifiers is null ? null : [.. SubscriptionIdentifiers];
+        copy.UserProperties = UserProperties is null ? null : [.. UserProperties];
+        return copy;
+    }
+}

@@ -1,0 +1,8 @@
+namespace EdgeConductor.Mqtt.Protocol;
+
+public enum MqttQualityOfService : byte
+{
+    AtMostOnce = 0,
+    AtLeastOnce = 1,
+    ExactlyOnce = 2,
+}

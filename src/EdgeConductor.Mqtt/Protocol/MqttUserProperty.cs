@@ -1,0 +1,3 @@
+namespace EdgeConductor.Mqtt.Protocol;
+
+public readonly record struct MqttUserProperty(string Name, string Value);

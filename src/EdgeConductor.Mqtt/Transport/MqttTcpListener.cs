@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using EdgeConductor.Mqtt.Broker;
+
+namespace EdgeConductor.Mqtt.Transport;
+
+/// <summary>Standalone socket listener (no ASP.NET) feeding accepted connections to <see cref="MqttBroker.RunConnectionAsync"/>.</summary>
+public sealed class MqttTcpListener : IAsyncDisposable
+{
+    private readonly MqttBroker _broker;
+    private readonly Socket _listenSocket;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private Task? _acceptTask;
+
+    public MqttTcpListener(MqttBroker broker, IPEndPoint endPoint, int backlog = 4096)
+    {
+        _broker = broker;
+        _listenSocket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listenSocket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listenSocket.Bind(endPoint);
+        _listenSocket.Listen(backlog);
+        LocalEndPoint = (IPEndPoint)_listenSocket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Open transport connections (including ones that have not sent CONNECT yet).</summary>
+    public int ConnectionCount => _connections.Count;
+
+    public void Start() => _acceptTask ??= AcceptLoopAsync();
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_shutdown.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listenSocket.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                _broker.ReportError(ex, "accept");
+                continue;
+            }
+
+            socket.NoDelay = true;
+            var task = RunAsync(socket);
+            _connections.TryAdd(task, 0);
+            _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _connections, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunAsync(Socket socket)
+    {
+        await Task.Yield();
+        var pipe = new SocketDuplexPipe(socket);
+        var info = new MqttConnectionInfo(socket.RemoteEndPoint, false, "tcp");
+        pipe.Start();
+        try
+        {
+            await _broker.RunConnectionAsync(pipe, info, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _broker.ReportError(ex, "tcp connection");
+        }
+        finally
+        {
+            await pipe.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _listenSocket.Dispose();
+        if (_acceptTask is not null)
+        {
+            await _acceptTask.ConfigureAwait(false);
+        }
+
+        await Task.WhenAny(Task.WhenAll(_connections.Keys), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+}

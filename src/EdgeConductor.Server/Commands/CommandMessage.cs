@@ -1,0 +1,16 @@
+using System.Text.Json.Nodes;
+
+namespace EdgeConductor.Server.Commands;
+
+/// <summary>The JSON a device receives on devices/{serial}/commands: {"cmd":"reboot","id":"…", …args}.</summary>
+public static class CommandMessage
+{
+    public static JsonObject Render(CommandStore.CommandRecord c)
+    {
+        var msg = new JsonObject { ["cmd"] = c.Cmd, ["id"] = c.Id };
+        if (JsonNode.Parse(c.Payload) is JsonObject args)
+            foreach (var (k, v) in args) msg[k] = v?.DeepClone();
+        msg["issued_at"] = Common.Times.Iso(c.CreatedAt);
+        return msg;
+    }
+}

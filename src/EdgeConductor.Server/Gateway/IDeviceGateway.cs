@@ -1,0 +1,18 @@
+namespace EdgeConductor.Server.Gateway;
+
+/// <summary>
+/// The one way features send to devices, whatever carries the message (the built-in broker today, an external
+/// broker cluster later). Features never see MQTT packets or topics.
+/// </summary>
+public interface IDeviceGateway
+{
+    /// <summary>
+    /// Sends to the device at QoS 1. Returns true when the message was handed to a live connection of that device
+    /// subscribed to the channel; false when the device is not connected (callers keep the message pending and
+    /// deliver it on reconnect, see <see cref="IDeviceSubscriptionObserver"/>).
+    /// </summary>
+    ValueTask<bool> SendAsync(string serial, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken ct);
+
+    /// <summary>Is any connection of this device subscribed to <paramref name="channel"/> right now?</summary>
+    bool IsListening(string serial, DeviceChannel channel);
+}

@@ -1,0 +1,38 @@
+using EdgeConductor.Server.Commands;
+using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Live;
+using EdgeConductor.Server.Notifications;
+using EdgeConductor.Server.Presence;
+using EdgeConductor.Server.Shadow;
+using EdgeConductor.Server.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeConductor.Server.Hosting;
+
+internal static class TelemetryRegistration
+{
+    /// <summary>The hot path: ingest (group commit), shadow, commands, live streams, presence, notifications.</summary>
+    public static IServiceCollection AddTelemetryFeatures(this IServiceCollection s)
+    {
+        s.TryAddSingleton(new TelemetryOptions());
+        s.TryAddSingleton(new PresenceOptions());
+        s.AddSingleton<TelemetryMetrics>();
+        s.AddSingleton<TelemetryIngestor>();
+        s.AddSingleton<IDeviceMessageSink>(sp => sp.GetRequiredService<TelemetryIngestor>());
+        s.AddSingleton<TelemetryWriter>();
+        s.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
+        s.AddSingleton<TelemetryStore>();
+        s.AddSingleton<RetentionWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
+        s.AddSingleton<ShadowStore>();
+        s.AddSingleton<CommandStore>();
+        s.AddSingleton<DeviceEventHub>();
+        s.AddSingleton<NotificationStore>();
+        s.AddSingleton<PresenceService>();
+        s.AddHostedService<OfflineDetector>();
+        s.TryAddSingleton<IDeviceGateway, UnconnectedDeviceGateway>();
+        s.AddSingleton<IDeviceSubscriptionObserver, ShadowDelivery>();
+        s.AddSingleton<IDeviceSubscriptionObserver, CommandDelivery>();
+        return s;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Data.Common;
+using Dapper;
+using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Storage;
+
+namespace EdgeConductor.Server.Shadow;
+
+/// <summary>
+/// Owns a device's state columns (shadow documents, version, last_seen, offline_alerted_at). Reads and
+/// read-modify-writes happen in one transaction with the row locked, so concurrent updates never lose a key.
+/// </summary>
+public sealed class ShadowStore(Database db, TimeProvider clock)
+{
+    public enum PatchOutcome { Updated, VersionConflict, NotFound }
+
+    /// <summary>What one device's batch of reported messages did.</summary>
+    public sealed record ReportedResult(DeviceRef Device, ShadowState State, bool Changed, bool WasOfflineAlerted);
+
+    public async Task<ShadowState?> GetAsync(string deviceId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(SelectSql, new { id = deviceId });
+        return row?.ToState();
+    }
+
+    /// <summary>Merges a desired-state patch. <paramref name="expectedVersion"/> gives optimistic locking.</summary>
+    public async Task<(PatchOutcome Outcome, ShadowState? State)> PatchDesiredAsync(string deviceId, System.Text.Json.Nodes.JsonObject patch,
+        long? expectedVersion, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var row = await conn.QuerySingleOrDefaultAsync<Row>(SelectSql + db.ForUpdate(), new { id = deviceId }, tx);
+        if (row is null) return (PatchOutcome.NotFound, null);
+        var state = row.ToState();
+        if (expectedVersion is { } v && v != state.Version) return (PatchOutcome.VersionConflict, state);
+        if (state.MergeDesired(patch, clock.GetUtcNow().ToUnixTimeMilliseconds()))
+        {
+            state.Version++;
+            await conn.ExecuteAsync("UPDATE devices SET shadow_desired = @d, shadow_metadata = @m, shadow_version = @v WHERE id = @id",
+                new { d = state.Desired.ToJsonString(), m = state.Metadata.ToJsonString(), v = state.Version, id = deviceId }, tx);
+        }
+        await tx.CommitAsync(ct);
+        return (PatchOutcome.Updated, state);
+    }
+
+    /// <summary>
+    /// Inside the telemetry writer's transaction: merges each device's reported values, bumps last_seen to the newest
+    /// receive time and clears offline_alerted_at (the caller records the device's return).
+    /// </summary>
+    public async Task<IReadOnlyList<ReportedResult>> ApplyReportedAsync(DbConnection conn, DbTransaction tx,
+        IEnumerable<IGrouping<DeviceRef, (System.Text.Json.Nodes.JsonObject Fields, long Ts, long ReceivedAt)>> byDevice)
+    {
+        var results = new List<ReportedResult>();
+        foreach (var group in byDevice)
+        {
+            var row = await conn.QuerySingleOrDefaultAsync<Row>(SelectSql + db.ForUpdate(), new { id = group.Key.Id }, tx);
+            if (row is null) continue; // deleted while connected: nothing to update
+            var state = row.ToState();
+            var changed = false;
+            long lastSeen = row.LastSeen ?? 0;
+            foreach (var (fields, ts, receivedAt) in group.OrderBy(x => x.Ts))
+            {
+                changed |= state.MergeReported(fields, ts);
+                lastSeen = Math.Max(lastSeen, receivedAt);
+            }
+            if (changed) state.Version++;
+            await conn.ExecuteAsync("""
+                UPDATE devices SET shadow_reported = @r, shadow_metadata = @m, shadow_version = @v, last_seen = @seen, offline_alerted_at = NULL
+                WHERE id = @id
+                """, new { r = state.Reported.ToJsonString(), m = state.Metadata.ToJsonString(), v = state.Version, seen = lastSeen, id = group.Key.Id }, tx);
+            results.Add(new ReportedResult(group.Key, state, changed, row.OfflineAlertedAt is not null));
+        }
+        return results;
+    }
+
+    private const string SelectSql =
+        "SELECT shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE id = @id";
+
+    private sealed class Row
+    {
+        public string ShadowDesired { get; set; } = "{}";
+        public string ShadowReported { get; set; } = "{}";
+        public string ShadowMetadata { get; set; } = "{}";
+        public long ShadowVersion { get; set; }
+        public long? LastSeen { get; set; }
+        public long? OfflineAlertedAt { get; set; }
+        public ShadowState ToState() => ShadowState.Parse(ShadowDesired, ShadowReported, ShadowMetadata, ShadowVersion);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.RegularExpressions;
+using EdgeConductor.Server.Common;
+using EdgeConductor.Server.Devices;
+using EdgeConductor.Server.Errors;
+using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Shadow;
+using EdgeConductor.Server.Tenancy;
+
+namespace EdgeConductor.Server.Telemetry;
+
+public static partial class TelemetryApi
+{
+    public sealed record PushResponse(bool Ok, DateTime Ts);
+    public sealed record LatestValue(System.Text.Json.Nodes.JsonNode? Value, DateTime? Ts);
+    public sealed record LatestResponse(string SerialNo, DateTime? LastSeen, Dictionary<string, LatestValue> Metrics);
+    public sealed record BucketDto(DateTime Ts, double Avg, double Min, double Max, long Count);
+
+    private static readonly Dictionary<string, long> Intervals = new()
+    {
+        ["1m"] = 60_000, ["5m"] = 300_000, ["15m"] = 900_000, ["1h"] = 3_600_000, ["6h"] = 21_600_000, ["1d"] = 86_400_000,
+    };
+
+    public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/devices/{serial}/telemetry").WithTags("Telemetry");
+        g.MapPost("/", Push).AllowAnonymous(); // device credential or bearer, checked in the handler
+        g.MapGet("/", History);
+        g.MapGet("/recent", Recent);
+        g.MapGet("/latest", Latest);
+        g.MapGet("/aggregate", Aggregate);
+        return api;
+    }
+
+    private static async Task<IResult> Push(string serial, RequestContext ctx, DeviceStore devices, IDeviceMessageSink sink)
+    {
+        var (device, _) = await DeviceCredential.RequireDeviceOrCallerAsync(serial, ctx, devices, write: true);
+        var body = await ReadBodyAsync(ctx.Http.Request.BodyReader, DevicePayload.MaxBytes, ctx.Aborted);
+        var result = await sink.ReceiveAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), DeviceMessageKind.Telemetry, body, ctx.Aborted);
+        if (!result.Accepted) throw ApiException.BadRequest("Telemetry rejected: " + result.Error);
+        return TypedResults.Ok(new PushResponse(true, Times.ToUtc(result.Ts)));
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, int max, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(ct);
+            if (read.Buffer.Length > max)
+            {
+                reader.AdvanceTo(read.Buffer.Start);
+                throw ApiException.BadRequest($"Telemetry rejected: payload is larger than {max} bytes.");
+            }
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                if (bytes.Length == 0) throw ApiException.BadRequest("Telemetry rejected: the body is empty; send a JSON object.");
+                return bytes;
+            }
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    private static async Task<IResult> History(string serial, int? hours, int? limit, RequestContext ctx, DeviceStore devices, TelemetryStore store)
+    {
+        var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
+        var h = hours ?? 24;
+        if (h is < 1 or > 168) throw ApiException.Invalid("hours", "must be between 1 and 168");
+        var l = limit ?? 10_000;
+        if (l is < 1 or > 100_000) throw ApiException.Invalid("limit", "must be between 1 and 100000");
+        var now = devices.Now;
+        var rows = await store.HistoryAsync(device.Id, now - h * 3_600_000L, now + 300_000, l, ctx.Aborted);
+        return Records(rows);
+    }
+
+    private static async Task<IResult> Recent(string serial, int? limit, RequestContext ctx, DeviceStore devices, TelemetryStore store)
+    {
+        var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
+        var l = limit ?? 20;
+        if (l is < 1 or > 1_000) throw ApiException.Invalid("limit", "must be between 1 and 1000");
+        return Records(await store.RecentAsync(device.Id, l, ctx.Aborted));
+    }
+
+    private static async Task<IResult> Latest(string serial, RequestContext ctx, DeviceStore devices, ShadowStore shadows)
+    {
+        var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
+        var state = await shadows.GetAsync(device.Id, ctx.Aborted) ?? throw ApiException.NotFound($"Device '{serial}' not found.");
+        var times = state.Metadata["reported"] as System.Text.Json.Nodes.JsonObject;
+        var metrics = new Dictionary<string, LatestValue>();
+        foreach (var (key, value) in state.Reported)
+        {
+            long? ms = times?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<long>(out var t) ? t : null;
+            metrics[key] = new LatestValue(value?.DeepClone(), Times.ToUtc(ms));
+        }
+        return TypedResults.Ok(new LatestResponse(serial, Times.ToUtc(device.LastSeen), metrics));
+    }
+
+    private static async Task<IResult> Aggregate(string serial, string? metric, string? interval, string? from, string? to,
+        RequestContext ctx, DeviceStore devices, TelemetryStore store)
+    {
+        var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
+        if (string.IsNullOrEmpty(metric) || !MetricName().IsMatch(metric)) throw ApiException.Invalid("metric", "is required: a field name such as temp");
+        var i = interval ?? "1h";
+        if (!Intervals.TryGetValue(i, out var bucketMs)) throw ApiException.Invalid("interval", $"must be one of {string.Join(", ", Intervals.Keys)}");
+        var toMs = to is null ? devices.Now : ParseTime(to, "to");
+        var fromMs = from is null ? toMs - 86_400_000 : ParseTime(from, "from");
+        if (fromMs >= toMs) throw ApiException.Invalid("from", "must be before 'to'");
+        if ((toMs - fromMs) / bucketMs > 10_000) throw ApiException.Invalid("interval", "gives more than 10000 buckets for this range; use a larger interval");
+        var buckets = await store.AggregateAsync(device.Id, metric, bucketMs, fromMs, toMs, ctx.Aborted);
+        return TypedResults.Ok(buckets.Select(b => new BucketDto(Times.ToUtc(b.Ts), b.Avg, b.Min, b.Max, b.Count)));
+    }
+
+    private static long ParseTime(string value, string field) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToUnixTimeMilliseconds()
+            : throw ApiException.Invalid(field, "must be an ISO-8601 time such as 2026-11-22T10:00:00Z");
+
+    /// <summary>[{ "ts": ISO, ...payload }] without re-parsing the stored JSON.</summary>
+    private static IResult Records(IReadOnlyList<TelemetryStore.Record> rows)
+    {
+        var sb = new StringBuilder(rows.Count * 96 + 2).Append('[');
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            var body = rows[i].Payload.AsSpan().TrimStart();
+            sb.Append("{\"ts\":\"").Append(Times.Iso(rows[i].Ts)).Append('"');
+            if (body.Length > 2) sb.Append(',').Append(body[1..]);
+            else sb.Append('}');
+        }
+        return Results.Text(sb.Append(']').ToString(), "application/json; charset=utf-8");
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex MetricName();
+}

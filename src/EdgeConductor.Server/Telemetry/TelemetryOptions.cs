@@ -1,0 +1,19 @@
+namespace EdgeConductor.Server.Telemetry;
+
+public sealed class TelemetryOptions
+{
+    /// <summary>Messages waiting for the writer; when full, ingest waits (back-pressure) rather than dropping acknowledged data.</summary>
+    public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Most messages committed in one transaction (group commit).</summary>
+    public int MaxBatch { get; set; } = 1_000;
+
+    /// <summary>How often retention pruning runs.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Rows deleted per pruning statement, so pruning never holds the write lock for long.</summary>
+    public int PruneChunk { get; set; } = 5_000;
+
+    /// <summary>Retention for devices that belong to no org.</summary>
+    public int DefaultRetentionDays { get; set; } = 7;
+}

@@ -1,0 +1,68 @@
+using Dapper;
+using EdgeConductor.Server.Storage;
+
+namespace EdgeConductor.Server.Telemetry;
+
+/// <summary>Reads of stored telemetry, and its pruning. Rows are (device_id, ts, payload JSON).</summary>
+public sealed class TelemetryStore(Database db)
+{
+    public sealed record Record(long Ts, string Payload);
+    public sealed record Bucket(long Ts, double Avg, double Min, double Max, long Count);
+
+    /// <summary>The newest <paramref name="limit"/> records in [from, to), returned oldest first.</summary>
+    public async Task<IReadOnlyList<Record>> HistoryAsync(string deviceId, long from, long to, int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        var rows = (await conn.QueryAsync<Record>(
+            $"SELECT ts, {db.JsonText("payload")} AS payload FROM telemetry WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts DESC, id DESC LIMIT @limit",
+            new { deviceId, from, to, limit })).AsList();
+        rows.Reverse();
+        return rows;
+    }
+
+    /// <summary>The newest <paramref name="limit"/> records, newest first.</summary>
+    public async Task<IReadOnlyList<Record>> RecentAsync(string deviceId, int limit, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return (await conn.QueryAsync<Record>(
+            $"SELECT ts, {db.JsonText("payload")} AS payload FROM telemetry WHERE device_id = @deviceId ORDER BY ts DESC, id DESC LIMIT @limit",
+            new { deviceId, limit })).AsList();
+    }
+
+    /// <summary>avg/min/max/count of a numeric metric per bucket of <paramref name="bucketMs"/>, aligned to the Unix epoch (UTC).</summary>
+    public async Task<IReadOnlyList<Bucket>> AggregateAsync(string deviceId, string metric, long bucketMs, long from, long to, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return (await conn.QueryAsync<Bucket>($"""
+            SELECT b AS ts, AVG(v) AS avg, MIN(v) AS min, MAX(v) AS max, COUNT(v) AS count
+            FROM (SELECT (ts / @bucketMs) * @bucketMs AS b, {db.JsonNumber("payload", "metric")} AS v
+                  FROM telemetry WHERE device_id = @deviceId AND ts >= @from AND ts < @to) AS x
+            WHERE v IS NOT NULL
+            GROUP BY b ORDER BY b
+            """, new { deviceId, metric, bucketMs, from, to })).AsList();
+    }
+
+    /// <summary>Deletes records of <paramref name="orgId"/> (null = devices in no org) older than <paramref name="cutoff"/>, in chunks.</summary>
+    public async Task<long> PruneAsync(string? orgId, long cutoff, int chunk, CancellationToken ct)
+    {
+        var orgCondition = orgId is null ? "org_id IS NULL" : "org_id = @orgId";
+        long total = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            await using var conn = await db.OpenAsync(ct);
+            var n = await conn.ExecuteAsync(
+                $"DELETE FROM telemetry WHERE id IN (SELECT id FROM telemetry WHERE {orgCondition} AND ts < @cutoff LIMIT @chunk)",
+                new { orgId, cutoff, chunk });
+            total += n;
+            if (n < chunk) break;
+            await Task.Yield(); // let ingest batches in between chunks
+        }
+        return total;
+    }
+
+    public async Task DeleteDeviceAsync(string deviceId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("DELETE FROM telemetry WHERE device_id = @deviceId", new { deviceId });
+    }
+}

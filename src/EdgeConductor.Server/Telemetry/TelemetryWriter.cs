@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dapper;
+using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Live;
+using EdgeConductor.Server.Presence;
+using EdgeConductor.Server.Shadow;
+using EdgeConductor.Server.Storage;
+
+namespace EdgeConductor.Server.Telemetry;
+
+/// <summary>
+/// Group commit: drains whatever is queued (up to <see cref="TelemetryOptions.MaxBatch"/>), writes the telemetry rows
+/// and the devices' reported state in ONE transaction, commits, and only then releases the waiting acknowledgements.
+/// On shutdown it drains the queue before stopping.
+/// </summary>
+internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, ShadowStore shadows, DeviceEventHub hub,
+    PresenceService presence, TelemetryOptions options, TelemetryMetrics metrics, ILogger<TelemetryWriter> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = ingestor.Reader;
+        var batch = new List<IngestItem>(options.MaxBatch);
+        // Runs until the queue is completed (StopAsync), not until cancellation, so nothing queued is abandoned.
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < options.MaxBatch && reader.TryRead(out var item)) batch.Add(item);
+            if (batch.Count == 0) continue;
+            await WriteBatchAsync(batch);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        ingestor.Complete();
+        if (ExecuteTask is not null) await ExecuteTask.WaitAsync(cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteBatchAsync(List<IngestItem> batch)
+    {
+        var sw = Stopwatch.StartNew();
+        IReadOnlyList<ShadowStore.ReportedResult> results;
+        try
+        {
+            results = await CommitAsync(batch);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "Telemetry batch of {Count} failed; none of it was acknowledged", batch.Count);
+            foreach (var item in batch) item.Done.TrySetException(ex);
+            return;
+        }
+        metrics.BatchSize.Record(batch.Count);
+        metrics.CommitDuration.Record(sw.Elapsed.TotalSeconds);
+        foreach (var item in batch) item.Done.TrySetResult();
+        await AfterCommitAsync(batch, results);
+    }
+
+    private async Task<IReadOnlyList<ShadowStore.ReportedResult>> CommitAsync(List<IngestItem> batch)
+    {
+        await using var conn = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await conn.BeginTransactionAsync();
+        var rows = batch.Where(i => i.Kind == DeviceMessageKind.Telemetry)
+            .Select(i => new { device_id = i.Device.Id, org_id = i.Device.OrgId, ts = i.Payload.Ts, received_at = i.ReceivedAt, payload = i.Payload.Json })
+            .ToList();
+        if (rows.Count > 0)
+            await conn.ExecuteAsync(
+                $"INSERT INTO telemetry (device_id, org_id, ts, received_at, payload) VALUES (@device_id, @org_id, @ts, @received_at, {db.JsonParam("payload")})",
+                rows, tx);
+        var results = await shadows.ApplyReportedAsync(conn, tx,
+            batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt)));
+        await tx.CommitAsync();
+        return results;
+    }
+
+    private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
+    {
+        foreach (var item in batch)
+        {
+            if (item.Kind != DeviceMessageKind.Telemetry) continue;
+            var data = new JsonObject
+            {
+                ["serial_no"] = item.Device.Serial,
+                ["ts"] = Common.Times.Iso(item.Payload.Ts),
+                ["data"] = item.Payload.Fields.DeepClone(),
+            };
+            hub.Publish(new DeviceEvent("telemetry", item.Device.Serial, item.Device.OrgId, data.ToJsonString()));
+        }
+        foreach (var r in results)
+        {
+            if (r.Changed) hub.Publish(ShadowEvents.Changed(r.Device, r.State));
+            if (!r.WasOfflineAlerted) continue;
+            try
+            {
+                await presence.DeviceReturnedAsync(r.Device, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Recording {Serial}'s return online failed", r.Device.Serial);
+            }
+        }
+    }
+}
