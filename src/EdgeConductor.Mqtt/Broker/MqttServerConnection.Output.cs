@@ -20,23 +20,25 @@ internal sealed partial class MqttServerConnection
         try
         {
             var resent = 0;
+            var written = 0;
             foreach (var inflight in session.SnapshotInflight())
             {
                 if (inflight.Released)
                 {
-                    MqttPacketWriter.Write(output, new PubRelPacket { PacketId = inflight.Packet.PacketId }, version);
+                    written += MqttPacketWriter.Write(output, new PubRelPacket { PacketId = inflight.Packet.PacketId }, version);
                 }
                 else
                 {
                     inflight.Packet.Dup = true;
-                    MqttPacketWriter.Write(output, inflight.Packet, version);
+                    written += MqttPacketWriter.Write(output, inflight.Packet, version);
                     resent++;
                 }
             }
 
-            if (resent > 0)
+            if (written > 0)
             {
                 _broker.Metrics.MessagesSent(resent);
+                _broker.Metrics.BytesSent(written);
                 await output.FlushAsync().ConfigureAwait(false);
             }
 

@@ -141,6 +141,12 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Let the send loop drain what the application wrote (e.g. a final DISCONNECT) before tearing down.
+        if (_sendTask is not null && !_sendTask.IsCompleted)
+        {
+            await Task.WhenAny(_sendTask, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        }
+
         _output.Reader.CancelPendingRead();
         _socket.Dispose();
         if (_receiveTask is not null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Commands;
 using EdgeConductor.Server.Live;
+using EdgeConductor.Server.Mqtt;
 using EdgeConductor.Server.Notifications;
 using EdgeConductor.Server.Shadow;
 using EdgeConductor.Server.Telemetry;
@@ -42,7 +43,7 @@ public static class ServiceRegistration
         s.AddSingleton<AuditLog>();
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
-        s.AddTelemetryFeatures();
+        s.AddTelemetryFeatures(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -64,8 +65,7 @@ public static class ServiceRegistration
             return Task.CompletedTask;
         }));
 
-        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
-            builder.WebHost.UseUrls("http://0.0.0.0:8080");
+        builder.AddBuiltInBroker(options);
         return builder;
     }
 
@@ -92,11 +92,13 @@ public static class ServiceRegistration
             o.SwaggerEndpoint("/openapi/v1.json", "EdgeConductor v1");
             o.DocumentTitle = "EdgeConductor API";
         });
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseMiddleware<PlanRateLimitMiddleware>();
         app.UseAuthorization();
 
         app.MapHealthApi();
+        app.MapMqttWebSocket();
         app.MapOpenApi().AllowAnonymous();
 
         var api = app.MapGroup("/api/v1");

@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using EdgeConductor.Mqtt.Broker;
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Topics;
+using EdgeConductor.Server.Auth;
+using EdgeConductor.Server.Devices;
+using EdgeConductor.Server.Gateway;
+
+namespace EdgeConductor.Server.Mqtt;
+
+/// <summary>
+/// Device authentication and the topic ACL of the built-in broker, and the hand-off of device messages to the
+/// features through <see cref="IDeviceMessageSink"/>:
+/// a device (username = serial, password = device secret) may publish only devices/{own}/telemetry and
+/// devices/{own}/shadow/reported and subscribe only under devices/{own}/; a service client (password = org API key)
+/// may do the same for every device of its org; anonymous sandbox clients (if allowed) stay outside devices/.
+/// </summary>
+internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptions options, ILogger<DeviceMqttHooks> log) : IMqttBrokerHooks, IDisposable
+{
+    private readonly Meter _meter = new("EdgeConductor.Server.Mqtt");
+    private Counter<long>? _denied;
+    private DeviceStore Devices => services.GetRequiredService<DeviceStore>();
+    private Counter<long> Denied => _denied ??= _meter.CreateCounter<long>("ec.mqtt.acl.denied", description: "Publishes and subscriptions refused by the device topic ACL.");
+
+    public async ValueTask<MqttAuthenticationResult> AuthenticateAsync(MqttConnectContext context, CancellationToken ct)
+    {
+        var user = context.UserName;
+        var password = context.Password is { } p ? Encoding.UTF8.GetString(p.Span) : null;
+        var bad = context.ProtocolVersion == MqttProtocolVersion.V500 ? MqttReasonCode.BadUserNameOrPassword : MqttReasonCode.NotAuthorized;
+        if (password is not null && password.StartsWith(ApiKeyStore.KeyPrefix, StringComparison.Ordinal))
+        {
+            var key = await services.GetRequiredService<ApiKeyStore>().AuthenticateAsync(password, ct);
+            return key is null ? Reject(bad, context, "revoked or unknown API key") : MqttAuthenticationResult.Accept(new MqttPrincipal.Service(key.Id, key.OrgId));
+        }
+        if (user is not null && password is not null)
+        {
+            var device = await Devices.AuthenticateAsync(user, password, ct);
+            return device is null
+                ? Reject(bad, context, "bad device credentials")
+                : MqttAuthenticationResult.Accept(new MqttPrincipal.Device(new DeviceRef(device.Id, device.SerialNo, device.OrgId)));
+        }
+        if (user is null && password is null && options.AllowAnonymous) return MqttAuthenticationResult.Accept(new MqttPrincipal.Anonymous());
+        return Reject(MqttReasonCode.NotAuthorized, context, "no credentials");
+    }
+
+    private MqttAuthenticationResult Reject(MqttReasonCode code, MqttConnectContext context, string why)
+    {
+        log.LogInformation("MQTT connect refused for client {ClientId} from {Remote}: {Why}", context.ClientId, context.Connection.RemoteEndPoint, why);
+        return MqttAuthenticationResult.Reject(code);
+    }
+
+    public async ValueTask<MqttSubscribeAuthorization> AuthorizeSubscribeAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken ct)
+    {
+        var filter = InnerFilter(subscription.Filter);
+        var allowed = client.Principal switch
+        {
+            MqttPrincipal.Device d => filter.StartsWith($"{DeviceTopic.Root}/{d.Ref.Serial}/", StringComparison.Ordinal),
+            MqttPrincipal.Service s => await ServiceMayUseAsync(s, filter, ct),
+            MqttPrincipal.Anonymous => !DeviceTopic.ReachesDeviceNamespace(filter),
+            _ => false,
+        };
+        if (allowed) return MqttSubscribeAuthorization.Grant(subscription.QoS);
+        Denied.Add(1, new KeyValuePair<string, object?>("action", "subscribe"));
+        return MqttSubscribeAuthorization.Deny(MqttReasonCode.NotAuthorized);
+    }
+
+    public async ValueTask<MqttPublishResult> OnPublishAsync(MqttPublishContext context, CancellationToken ct)
+    {
+        var topic = context.Message.Topic;
+        var principal = context.Client.Principal;
+        if (principal is MqttPrincipal.Anonymous)
+            return topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal) ? Deny("the devices/ namespace needs device credentials") : MqttPublishResult.Accept;
+
+        if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || DeviceTopic.InboundKind(rest) is not { } kind)
+            return Deny("devices may publish only devices/{serial}/telemetry and devices/{serial}/shadow/reported");
+
+        DeviceRef? device = principal switch
+        {
+            MqttPrincipal.Device d when d.Ref.Serial == serial => d.Ref,
+            MqttPrincipal.Service s => await OrgDeviceAsync(s, serial, ct),
+            _ => null,
+        };
+        if (device is null) return Deny("not this client's device");
+
+        var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, ct);
+        return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
+    }
+
+    private MqttPublishResult Deny(string why)
+    {
+        Denied.Add(1, new KeyValuePair<string, object?>("action", "publish"));
+        return MqttPublishResult.Reject(MqttReasonCode.NotAuthorized, why);
+    }
+
+    public async ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken ct)
+    {
+        if (client.Principal is not MqttPrincipal.Device d) return;
+        var filter = InnerFilter(subscription.Filter);
+        var gateway = services.GetRequiredService<BrokerDeviceGateway>();
+        foreach (var channel in DeviceTopic.Channels)
+        {
+            if (!MqttTopic.Matches(filter, DeviceTopic.For(d.Ref.Serial, channel))) continue;
+            gateway.MarkListening(client.ClientId, d.Ref.Serial, channel);
+            foreach (var observer in services.GetServices<IDeviceSubscriptionObserver>())
+            {
+                try
+                {
+                    await observer.OnSubscribedAsync(d.Ref, channel, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogError(ex, "Delivering pending {Channel} to {Serial} failed", channel, d.Ref.Serial);
+                }
+            }
+        }
+    }
+
+    public ValueTask OnClientConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;
+
+    public ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason)
+    {
+        services.GetRequiredService<BrokerDeviceGateway>().ForgetClient(client.ClientId);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<bool> ServiceMayUseAsync(MqttPrincipal.Service s, string filter, CancellationToken ct) =>
+        DeviceTopic.TryParse(filter, out var serial, out _) && await OrgDeviceAsync(s, serial, ct) is not null; // literal serial only: no devices/+/…
+
+    private async ValueTask<DeviceRef?> OrgDeviceAsync(MqttPrincipal.Service s, string serial, CancellationToken ct)
+    {
+        var d = await Devices.FindForDeviceAuthAsync(serial, ct);
+        return d is not null && d.OrgId == s.OrgId ? new DeviceRef(d.Id, d.SerialNo, d.OrgId) : null;
+    }
+
+    private static string InnerFilter(string filter) =>
+        MqttTopic.TryParseShared(filter, out _, out var inner) ? inner : filter;
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,34 @@
+using EdgeConductor.Mqtt.Broker;
+using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Hosting;
+
+namespace EdgeConductor.Server.Mqtt;
+
+internal static class MqttRegistration
+{
+    /// <summary>The built-in broker as the device gateway, and its Kestrel listeners.</summary>
+    public static WebApplicationBuilder AddBuiltInBroker(this WebApplicationBuilder builder, EcOptions ec)
+    {
+        var mqtt = MqttServerOptions.FromConfiguration(builder.Configuration);
+        var s = builder.Services;
+        s.AddSingleton(mqtt);
+        s.AddSingleton<DeviceMqttHooks>();
+        s.AddSingleton(sp => new MqttBroker(new MqttBrokerOptions
+        {
+            Hooks = sp.GetRequiredService<DeviceMqttHooks>(),
+            TimeProvider = sp.GetRequiredService<TimeProvider>(),
+            MaximumPacketSize = 256 * 1024,
+            OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
+        }));
+        s.AddSingleton<BrokerDeviceGateway>();
+        s.AddSingleton<IDeviceGateway>(sp => sp.GetRequiredService<BrokerDeviceGateway>());
+        builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
+        {
+            var log = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeConductor.Mqtt");
+            MqttListeners.Configure(kestrel, ctx.Configuration, mqtt, ec, log);
+            if (mqtt.AllowAnonymous)
+                log.LogWarning("EC_MQTT_ALLOW_ANONYMOUS=true: unauthenticated MQTT clients may use every topic outside devices/. This is an insecure sandbox.");
+        });
+        return builder;
+    }
+}
