@@ -157,7 +157,7 @@ internal static class AuthCommands
     {
         if (ctx.Env.Interactive)
         {
-            var prompt = new TextPrompt<string>(label + ":");
+            var prompt = new TextPrompt<string>(defaultValue is null ? label + ":" : label);
             if (secret) prompt.Secret();
             if (defaultValue is not null) prompt.DefaultValue(defaultValue);
             return ctx.Console.Prompt(prompt);
