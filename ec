@@ -7,6 +7,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$here/src/EdgeConductor.Cli"
 dll="$project/bin/Debug/net10.0/ec.dll"
 if [[ ! -f "$dll" ]] || [[ -n "$(find "$project" "$here/src/EdgeConductor.Sdk" \( -name '*.cs' -o -name '*.csproj' \) -newer "$dll" -not -path '*/obj/*' -not -path '*/bin/*' -print -quit)" ]]; then
-  dotnet build "$project" -c Debug --nologo -v quiet -clp:ErrorsOnly >&2
+  echo "ec: building src/EdgeConductor.Cli…" >&2
+  if ! out=$(dotnet build "$project" -c Debug --nologo -v quiet 2>&1); then
+    echo "$out" >&2
+    exit 2
+  fi
 fi
 exec dotnet "$dll" "$@"

@@ -81,7 +81,7 @@ internal sealed class CliContext
     public EdgeConductorClient CreateClient(string? apiKey, string url)
     {
         var baseUrl = ParseUrl(url);
-        CurrentUrl = baseUrl.ToString();
+        CurrentUrl = baseUrl.ToString().TrimEnd('/');
         var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1", OnRetry = ReportRetry };
         if (Env.HttpHandler is null) return new EdgeConductorClient(options);
         var http = new HttpClient(Env.HttpHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -162,6 +162,3 @@ internal sealed class CliContext
         return console;
     }
 }
-
-/// <summary>The credential in force (an API key or a session's access token) and where it came from.</summary>
-internal sealed record Credentials(string? ApiKey, string Url, string? KeySource, string UrlSource, string? SessionUser);
