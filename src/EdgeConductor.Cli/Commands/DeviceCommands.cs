@@ -28,12 +28,19 @@ internal static class DeviceCommands
     {
         var org = new Option<string>("--org") { Description = "Only devices of this org id" };
         var type = new Option<string>("--type") { Description = "Only devices of this product type" };
-        var cmd = new Command("list", "List all devices you can see") { org, type };
+        var status = new Option<string>("--status") { Description = "Only online or offline devices" };
+        status.AcceptOnlyFromAmong("online", "offline");
+        var cmd = new Command("list", "List all devices you can see") { org, type, status };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
             using var client = await ctx.CreateClientAsync(ct);
             var devices = new List<Device>();
-            await foreach (var d in client.Devices.ListAllAsync(new DeviceListOptions { OrgId = parse.GetValue(org), ProductType = parse.GetValue(type) }, ct))
+            await foreach (var d in client.Devices.ListAllAsync(new DeviceListOptions
+            {
+                OrgId = parse.GetValue(org),
+                ProductType = parse.GetValue(type),
+                Online = parse.GetValue(status) switch { "online" => true, "offline" => false, _ => null },
+            }, ct))
                 devices.Add(d);
             if (ctx.Json)
             {
