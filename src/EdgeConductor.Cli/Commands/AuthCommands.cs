@@ -84,7 +84,7 @@ internal static class AuthCommands
         cli.Handle(cmd, async (ctx, _, ct) =>
         {
             var creds = ctx.ResolveCredentials();
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var me = await client.Auth.MeAsync(ct);
             if (ctx.Json)
             {
@@ -132,7 +132,8 @@ internal static class AuthCommands
     {
         try
         {
-            using var client = await ctx.CreateClientAsync(ct); // refreshes an expired access token first
+            using var client = ctx.CreateClient();
+            await client.Auth.MeAsync(ct); // refreshes an expired access token (rotating the refresh token) first
             var fresh = CliConfig.Load(ctx.ConfigDirectory) ?? config;
             await client.Auth.LogoutAsync(fresh.RefreshToken!, ct);
             return true;

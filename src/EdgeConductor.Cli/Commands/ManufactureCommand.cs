@@ -88,7 +88,7 @@ internal static partial class ManufactureCommand
     private static async Task<int> RunAsync(CliContext ctx, Batch b, CancellationToken ct)
     {
         Validate(b);
-        using var client = await ctx.CreateClientAsync(ct);
+        using var client = ctx.CreateClient();
         var stamp = ctx.Env.Time.GetUtcNow().ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
         var baseDir = b.Output is null ? ctx.Env.WorkingDirectory : Path.GetFullPath(b.Output, ctx.Env.WorkingDirectory);
         var outDir = Path.Combine(baseDir, OutputFolder);
