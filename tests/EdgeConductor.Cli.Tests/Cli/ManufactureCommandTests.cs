@@ -165,6 +165,40 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
                      Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output")).Length > 0);
     }
 
+    [Fact]
+    public async Task Interrupted_EveryRegisteredDeviceIsInTheCsv_ThenRerunCompletes()
+    {
+        var org = await server.CreateOrgAsync();
+        _ec.WithKey(org.ApiKey);
+        using var sdk = server.Client(org.ApiKey);
+        using var cts = new CancellationTokenSource();
+        var buffer = new StringWriter();
+        var output = TextWriter.Synchronized(buffer);
+        string Seen()
+        {
+            lock (output) return buffer.ToString();
+        }
+
+        var run = _ec.RunAsync(["manufacture", "120", "--prefix", "CUT", "--type", "tracker"], ct: cts.Token, outWriter: output);
+        while (!Seen().Contains("CUT-00003", StringComparison.Ordinal) && !run.IsCompleted) await Task.Delay(10);
+        await cts.CancelAsync(); // Ctrl+C
+        var interrupted = await run;
+
+        Assert.Equal(130, interrupted.ExitCode);
+        Assert.Contains("Re-run the same command", interrupted.Err);
+        var csv = Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output"), "*.csv").Single();
+        var rows = ReadCsv(Path.GetRelativePath(_ec.WorkDir, csv), out _);
+        var onServer = await sdk.Devices.ListAsync(new EdgeConductor.Sdk.Devices.DeviceListOptions { Limit = 1000 });
+        Assert.InRange(rows.Count, 3, 119);
+        Assert.Equal(onServer.Select(d => d.SerialNo).Order(), rows.Select(r => r.SerialNo).Order()); // no secret lost
+
+        var rerun = await _ec.RunAsync("manufacture", "120", "--prefix", "CUT", "--type", "tracker", "--json");
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(rows.Count, rerun.Json().GetProperty("skipped").GetInt32());
+        Assert.Equal(120 - rows.Count, rerun.Json().GetProperty("registered").GetInt32());
+    }
+
     [Theory]
     [InlineData("501", "--prefix", "P", "--type", "t")]
     [InlineData("0", "--prefix", "P", "--type", "t")]
