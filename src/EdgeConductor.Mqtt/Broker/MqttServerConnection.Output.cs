@@ -46,7 +46,7 @@ internal sealed partial class MqttServerConnection
             {
                 var bytes = 0;
                 var messages = 0;
-                while (_control.TryDequeue(out var control))
+                while (TryDequeueControl(out var control))
                 {
                     bytes += MqttPacketWriter.Write(output, control, version);
                 }
@@ -77,7 +77,7 @@ internal sealed partial class MqttServerConnection
                     continue;
                 }
 
-                if (_closing && _control.IsEmpty)
+                if (_closing && !HasControl)
                 {
                     return;
                 }
@@ -94,8 +94,8 @@ internal sealed partial class MqttServerConnection
     /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>
     private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
     {
-        var reader = session.QueueReader;
-        while (reader.TryPeek(out var head))
+        var reader = session.QueueReaderOrNull;
+        while (reader is not null && reader.TryPeek(out var head))
         {
             if (head.QoS != MqttQualityOfService.AtMostOnce)
             {

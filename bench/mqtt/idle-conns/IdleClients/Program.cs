@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-// Opens N idle MQTT 3.1.1 connections (CONNECT, keep-alive 0, wait for CONNACK) and holds them until stdin closes.
-// Usage: IdleClients PORT N [SOURCE_ADDRESSES=4]
+// Opens N idle MQTT 3.1.1 connections (CONNECT, keep-alive 0, wait for CONNACK) and holds them until STOP_FILE exists.
+// Usage: IdleClients PORT N SOURCE_ADDRESSES STOP_FILE
 // Client sockets are spread over 127.0.0.2..127.0.0.(1+SOURCE_ADDRESSES) so ephemeral ports never run short.
 var port = int.Parse(args[0]);
 var count = int.Parse(args[1]);
-var sources = args.Length > 2 ? int.Parse(args[2]) : 4;
+var sources = int.Parse(args[2]);
+var stopFile = args[3];
 var sockets = new Socket[count];
 var failures = 0;
 var next = -1;
@@ -37,7 +38,7 @@ var workers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
         {
             socket.Bind(new IPEndPoint(IPAddress.Parse($"127.0.0.{2 + (i % sources)}"), 0));
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-            await socket.SendAsync(Connect($"idle-{i}"));
+            await socket.SendAsync(Connect($"idle-{Path.GetFileName(stopFile)}-{i}"));
             var read = 0;
             while (read < 4)
             {
@@ -68,8 +69,12 @@ await Task.WhenAll(workers);
 Console.WriteLine($"connected {count - failures} of {count} in {(DateTime.UtcNow - started).TotalSeconds:F1}s (failures {failures})");
 Console.Out.Flush();
 
-// Hold until the controlling script closes stdin.
-await Console.In.ReadToEndAsync();
+// Hold until the controlling script asks us to stop.
+while (!File.Exists(stopFile))
+{
+    await Task.Delay(200);
+}
+
 foreach (var s in sockets)
 {
     s?.Dispose();
