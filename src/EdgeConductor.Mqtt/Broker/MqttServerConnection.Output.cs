@@ -95,21 +95,33 @@ internal sealed partial class MqttServerConnection
     private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
     {
         var reader = session.QueueReaderOrNull;
-        while (reader is not null && reader.TryPeek(out var head))
+        while (true)
         {
-            if (head.QoS != MqttQualityOfService.AtMostOnce)
+            QueuedMessage item;
+            if (session.Stash is { } stashed)
+            {
+                item = stashed;
+                session.Stash = null;
+            }
+            else if (reader is null || !reader.TryRead(out item))
+            {
+                break;
+            }
+
+            if (item.QoS != MqttQualityOfService.AtMostOnce)
             {
                 lock (session.SyncRoot)
                 {
                     if (session.InflightCountUnsafe >= _sendQuota)
                     {
+                        // Window full: park it (in the session, so it survives a reconnect) until an ack frees a slot.
+                        session.Stash = item;
                         packet = null!;
                         return false;
                     }
                 }
             }
 
-            reader.TryRead(out var item);
             var message = item.Message;
             uint? remainingExpiry = null;
             if (message.ExpiresAtTicks != 0)

@@ -70,7 +70,10 @@ internal sealed partial class MqttSession
 
     public long DroppedMessages => Volatile.Read(ref _dropped);
 
-    public int QueuedCount => _queue?.Reader.Count ?? 0;
+    public int QueuedCount => (_queue?.Reader.Count ?? 0) + (Stash.HasValue ? 1 : 0);
+
+    /// <summary>Head-of-queue message taken out but held back by the in-flight window. Output loop only.</summary>
+    public QueuedMessage? Stash { get; set; }
 
     public int InflightCount
     {
@@ -190,6 +193,7 @@ internal sealed partial class MqttSession
         {
             _inflight?.Clear();
             _incomingQos2?.Clear();
+            Stash = null;
             if (_queue is not null)
             {
                 while (_queue.Reader.TryRead(out _))
