@@ -103,6 +103,7 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
     [InlineData("wild*card")]
     [InlineData("ümlaut")]
     [InlineData("line\nbreak")]
+    [InlineData("EC-TRAILING-NEWLINE\n")]
     public async Task Register_SerialWithBadCharacters_Returns400(string serial)
     {
         var (_, c) = await OrgWithKeyAsync();
