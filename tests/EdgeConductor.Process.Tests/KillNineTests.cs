@@ -44,11 +44,9 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             while (acked.Count < 1_500 && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.True(acked.Count >= 200, $"Too few messages were acknowledged before the kill ({acked.Count}); server output:\n{server.Output}");
             server.KillHard();
-            var ackedAtKill = acked.Keys.ToHashSet();
             await stop.CancelAsync();
+            // PUBACKs already on the wire may still be counted after the kill; every one was sent by the live process.
             await Task.WhenAll(publishers);
-            // Acks can only have been issued before the process died.
-            Assert.Equal(ackedAtKill.Count, acked.Count);
         }
 
         await using (var restarted = new ServerProcess(_dataDir))

@@ -59,6 +59,7 @@ public sealed class KeepAliveTests
         await using var test = TestBroker.Start(o => { o.TimeProvider = time; o.ConnectTimeout = TimeSpan.FromSeconds(5); });
         await using var raw = await RawClient.OpenAsync(test.Port);
         await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 1);
+        await Task.Delay(100); // the connection registers with the broker asynchronously after accept
         time.Advance(TimeSpan.FromSeconds(6));
         Assert.True((await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Closed);
     }
