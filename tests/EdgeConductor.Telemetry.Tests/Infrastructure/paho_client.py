@@ -107,8 +107,7 @@ def main():
         emit(event="ready")
     for topic, payload in a.pub:
         info = c.publish(topic, payload, qos=a.qos)
-        if a.qos > 0:
-            info.wait_for_publish(max(0.1, deadline - time.time()))
+        info.wait_for_publish(max(0.1, deadline - time.time()))
         emit(event="published", topic=topic, mid=info.mid, ok=info.is_published())
     if a.count:
         done.wait(max(0.1, deadline - time.time()))
