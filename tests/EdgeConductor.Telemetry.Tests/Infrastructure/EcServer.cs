@@ -38,6 +38,9 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public int MqttPort { get; }
     public int MqttsPort { get; }
     public OffsetTimeProvider Clock { get; } = new();
+
+    /// <summary>Error-level log entries the server wrote (an unexpected 500 leaves one here).</summary>
+    public ErrorLog Errors { get; } = new();
     public Uri BaseUri => new($"http://127.0.0.1:{HttpPort}/");
 
     /// <summary>Starts the host (idempotent).</summary>
@@ -61,7 +64,11 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.UseSetting("EC_MQTT_PORT", MqttPort.ToString());
         builder.UseSetting("EC_MQTTS_PORT", MqttsPort.ToString());
         builder.UseSetting("EC_MQTT_ALLOW_ANONYMOUS", _allowAnonymous ? "true" : "false");
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(l =>
+        {
+            l.SetMinimumLevel(LogLevel.Warning);
+            l.AddProvider(Errors);
+        });
         builder.ConfigureTestServices(s =>
         {
             s.RemoveAll<TimeProvider>();
