@@ -32,7 +32,10 @@ internal sealed class RunningTool : IAsyncDisposable
     public static RunningTool MosquittoSub(IEnumerable<string> args)
     {
         ExternalTool.RequireMosquitto();
-        return new RunningTool(ExternalTool.Start("mosquitto_sub", args));
+        // mosquitto_sub's stdout is block-buffered on a pipe: line-buffer it so "Subscribed" is seen when it happens.
+        return File.Exists("/usr/bin/stdbuf")
+            ? new RunningTool(ExternalTool.Start("/usr/bin/stdbuf", ["-oL", "mosquitto_sub", .. args]))
+            : new RunningTool(ExternalTool.Start("mosquitto_sub", args));
     }
 
     public static RunningTool Paho(IEnumerable<string> args)
