@@ -19,8 +19,11 @@ public class EcServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string DefaultAdminEmail = "admin@test.local";
     public const string DefaultAdminPassword = "admin-password-1";
 
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ec-test-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
     private string? _postgresConnectionString;
+    private bool _ownsPostgresDatabase;
+    private bool _disposed;
     private EcApi? _api;
 
     public EcServerFactory() : this(new EcServerOptions()) { }
@@ -30,6 +33,8 @@ public class EcServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Options = options;
         Clock = new ManualTimeProvider();
+        _ownsDataDir = options.DataDir is null;
+        _dataDir = options.DataDir ?? Path.Combine(Path.GetTempPath(), "ec-test-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
     /// <summary>A server with <paramref name="options"/>, for a test that starts its own (remember to dispose it).</summary>
@@ -61,22 +66,33 @@ public class EcServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         if (Options.Database == TestDatabase.Postgres)
         {
-            var pg = await PostgresTestServer.GetAsync();
-            _postgresConnectionString = await pg.CreateDatabaseAsync(Options.Name ?? GetType().Name);
+            if (Options.PostgresConnectionString is { } given) _postgresConnectionString = given;
+            else
+            {
+                var pg = await PostgresTestServer.GetAsync();
+                _postgresConnectionString = await pg.CreateDatabaseAsync(Options.Name ?? GetType().Name);
+                _ownsPostgresDatabase = true;
+            }
         }
         _ = Server; // start now, so a start-up failure fails the fixture with its real cause
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>Stops the server and removes its data folder and PostgreSQL database (unless they were given in the options).</summary>
+    public override async ValueTask DisposeAsync()
     {
-        await DisposeAsync();
-        if (_postgresConnectionString is not null)
+        if (_disposed) return;
+        _disposed = true;
+        await base.DisposeAsync();
+        if (_postgresConnectionString is not null && _ownsPostgresDatabase)
         {
             try { await (await PostgresTestServer.GetAsync()).DropDatabaseAsync(_postgresConnectionString); }
             catch (Npgsql.NpgsqlException) { } // the cluster goes away at process exit anyway
         }
-        try { if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true); }
+        try { if (_ownsDataDir && Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true); }
         catch (IOException) { }
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -20,6 +20,15 @@ public sealed record EcServerOptions
     /// <summary>Any further configuration (EC_MQTT_PORT, …), passed with UseSetting.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// EC_DATA_DIR to use instead of a fresh temp folder (e.g. to restart a server on the data of a previous one). A folder
+    /// given here is left in place when the server is disposed.
+    /// </summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>EC_DATABASE to use instead of a fresh PostgreSQL database (with <see cref="Database"/> = Postgres); kept on dispose.</summary>
+    public string? PostgresConnectionString { get; init; }
+
     /// <summary>A hint for the PostgreSQL database name (e.g. the test class).</summary>
     public string? Name { get; init; }
 }

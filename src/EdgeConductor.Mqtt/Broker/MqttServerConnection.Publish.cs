@@ -38,6 +38,11 @@ internal sealed partial class MqttServerConnection
         }
 
         var message = _broker.CreateMessage(topic, packet.Payload, packet.QoS, packet.Retain, packet.Properties, _client!.ClientId);
+        if (ReferenceEquals(Options.Hooks, MqttBrokerHooks.AllowAll) && Volatile.Read(ref _pendingCount) == 0)
+        {
+            return CompletePublishAsync(packet, message, MqttPublishResult.Accept);
+        }
+
         ValueTask<MqttPublishResult> hook;
         try
         {

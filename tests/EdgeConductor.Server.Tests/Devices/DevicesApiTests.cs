@@ -103,6 +103,7 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
     [InlineData("wild*card")]
     [InlineData("ümlaut")]
     [InlineData("line\nbreak")]
+    [InlineData("EC-TRAILING-NEWLINE\n")]
     public async Task Register_SerialWithBadCharacters_Returns400(string serial)
     {
         var (_, c) = await OrgWithKeyAsync();
@@ -376,6 +377,30 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
 
         Server.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1)); // b: last seen 5 min 1 s ago
         await c.DeleteAsync($"{Devices}/{b}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Delete_AfterTelemetryOverHttps_Returns409_UntilFiveMinutesOfSilence()
+    {
+        var (_, c) = await OrgWithKeyAsync();
+        var serial = Unique.Serial("TELE");
+        var secret = (await c.PostJsonAsync($"{Devices}/register", Reg(serial)).ExpectAsync(HttpStatusCode.Created)).Str("device_secret");
+        using var device = Api.Client(null);
+        var push = new HttpRequestMessage(HttpMethod.Post, $"{Devices}/{serial}/telemetry")
+        {
+            Content = new StringContent("{\"temp\":24.5,\"hum\":60}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        push.Headers.Add("X-Device-Secret", secret);
+        await (await device.SendAsync(push)).ExpectAsync(HttpStatusCode.OK);
+
+        var d = await c.GetAsync($"{Devices}/{serial}").ExpectAsync(HttpStatusCode.OK);
+        Assert.True(d.GetProperty("online").GetBoolean());
+        await c.DeleteAsync($"{Devices}/{serial}").ExpectProblemAsync(HttpStatusCode.Conflict);
+
+        Server.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var later = await c.GetAsync($"{Devices}/{serial}").ExpectAsync(HttpStatusCode.OK);
+        Assert.False(later.GetProperty("online").GetBoolean());
+        await c.DeleteAsync($"{Devices}/{serial}").ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
