@@ -154,6 +154,10 @@ internal sealed partial class MqttServerConnection
                 {
                     // Connection is going away; keep draining so hooks are observed.
                 }
+                catch (Exception ex)
+                {
+                    ReportError(ex, "publish completion");
+                }
                 finally
                 {
                     Interlocked.Decrement(ref _pendingCount);

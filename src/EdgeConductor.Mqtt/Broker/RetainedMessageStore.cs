@@ -10,16 +10,22 @@ internal sealed class RetainedMessageStore
 
     public int Count => _messages.Count;
 
-    public void Set(MqttApplicationMessage message)
+    /// <summary>Stores, replaces or (empty payload) deletes. Returns false if a new topic would exceed <paramref name="limit"/>.</summary>
+    public bool Set(MqttApplicationMessage message, int limit)
     {
         if (message.Payload.IsEmpty)
         {
             _messages.TryRemove(message.Topic, out _);
+            return true;
         }
-        else
+
+        if (_messages.Count >= limit && !_messages.ContainsKey(message.Topic))
         {
-            _messages[message.Topic] = message;
+            return false;
         }
+
+        _messages[message.Topic] = message;
+        return true;
     }
 
     public void Collect(string filter, long nowTicks, List<MqttApplicationMessage> results)
