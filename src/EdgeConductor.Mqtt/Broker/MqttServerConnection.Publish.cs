@@ -235,7 +235,8 @@ internal sealed partial class MqttServerConnection
 
     private void SendPublishAck(MqttPacket ack)
     {
-        if (IsV5)
+        // Receive Maximum quota: released by PUBACK, by a failed PUBREC, or (QoS 2) when PUBCOMP is sent.
+        if (IsV5 && (ack is PubAckPacket || (ack is PubRecPacket rec && (byte)rec.ReasonCode >= 0x80)))
         {
             Interlocked.Decrement(ref _inboundUnacked);
         }
