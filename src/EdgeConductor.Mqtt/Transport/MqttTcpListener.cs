@@ -47,7 +47,17 @@ public sealed class MqttTcpListener : IAsyncDisposable
             }
             catch (SocketException ex)
             {
+                // E.g. out of file descriptors: report and back off instead of spinning.
                 _broker.ReportError(ex, "accept");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _shutdown.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
