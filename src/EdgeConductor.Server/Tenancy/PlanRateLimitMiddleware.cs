@@ -41,7 +41,8 @@ internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore org
     private async ValueTask<(string? Key, int? Limit)> PartitionAsync(HttpContext http)
     {
         var caller = Caller.FromPrincipal(http.User);
-        if (caller is null) return ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute);
+        if (caller is null) // EC_ANON_RATE_LIMIT <= 0 turns the anonymous limit off (a limiter cannot have 0 permits)
+            return options.AnonymousRequestsPerMinute > 0 ? ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute) : (null, null);
         if (caller.OrgId is null) return (null, null); // super admins and partners act across orgs
         var plan = await orgs.PlanAsync(caller.OrgId, http.RequestAborted);
         return plan is null ? (null, null) : ("org:" + caller.OrgId, Plans.RequestsPerMinute(plan));
