@@ -3,6 +3,7 @@ using EdgeConductor.Sdk.Audit;
 using EdgeConductor.Sdk.Auth;
 using EdgeConductor.Sdk.Devices;
 using EdgeConductor.Sdk.Http;
+using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.Orgs;
 using EdgeConductor.Sdk.Telemetry;
 
@@ -46,6 +47,7 @@ public sealed class EdgeConductorClient : IDisposable
         Orgs = new OrgsClient(api);
         Audit = new AuditClient(api);
         ApiKeys = new ApiKeysClient(api);
+        Notifications = new NotificationsClient(api);
         Auth = new AuthClient(api);
     }
 
@@ -66,6 +68,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Org API keys.</summary>
     public ApiKeysClient ApiKeys { get; }
+
+    /// <summary>In-app notifications: list, mark read.</summary>
+    public NotificationsClient Notifications { get; }
 
     /// <summary>Who am I, user login.</summary>
     public AuthClient Auth { get; }

@@ -28,6 +28,9 @@ public sealed class EdgeConductorOptions
     /// <summary>The longest the client waits before one retry, even if Retry-After asks for more. Default 60 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Called before each retry wait, e.g. to tell a user "rate limited, waiting 30 s". Must not throw.</summary>
+    public Action<RetryInfo>? OnRetry { get; set; }
+
     /// <summary>Timeout of one HTTP request (not applied to the telemetry stream). Default 100 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 

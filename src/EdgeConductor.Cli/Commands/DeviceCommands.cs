@@ -28,12 +28,19 @@ internal static class DeviceCommands
     {
         var org = new Option<string>("--org") { Description = "Only devices of this org id" };
         var type = new Option<string>("--type") { Description = "Only devices of this product type" };
-        var cmd = new Command("list", "List all devices you can see") { org, type };
+        var status = new Option<string>("--status") { Description = "Only online or offline devices" };
+        status.AcceptOnlyFromAmong("online", "offline");
+        var cmd = new Command("list", "List all devices you can see") { org, type, status };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var devices = new List<Device>();
-            await foreach (var d in client.Devices.ListAllAsync(new DeviceListOptions { OrgId = parse.GetValue(org), ProductType = parse.GetValue(type) }, ct))
+            await foreach (var d in client.Devices.ListAllAsync(new DeviceListOptions
+            {
+                OrgId = parse.GetValue(org),
+                ProductType = parse.GetValue(type),
+                Online = parse.GetValue(status) switch { "online" => true, "offline" => false, _ => null },
+            }, ct))
                 devices.Add(d);
             if (ctx.Json)
             {
@@ -61,7 +68,7 @@ internal static class DeviceCommands
         var cmd = new Command("create", "Register a device (prints its MQTT secret once)") { serial, type, fw, org };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var d = await client.Devices.RegisterAsync(
                 new RegisterDeviceRequest(parse.GetValue(serial)!, parse.GetValue(type)!, parse.GetValue(fw), parse.GetValue(org)), ct);
             if (ctx.Json)
@@ -90,7 +97,7 @@ internal static class DeviceCommands
         var cmd = new Command("get", "Device info and shadow state") { serial };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var d = await client.Devices.GetAsync(parse.GetValue(serial)!, ct);
             if (ctx.Json)
             {
@@ -133,7 +140,7 @@ internal static class DeviceCommands
             var k = parse.GetValue(key)!;
             if (string.IsNullOrWhiteSpace(k)) throw new CliUsageException("KEY must not be empty.");
             var v = ParseValue(parse.GetValue(value)!);
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var shadow = await client.Devices.PushConfigAsync(parse.GetValue(serial)!, new JsonObject { [k] = v }, ct);
             if (ctx.Json)
             {
@@ -173,7 +180,7 @@ internal static class DeviceCommands
         var cmd = new Command("reboot", "Send a remote reboot command") { serial };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var result = await client.Devices.RebootAsync(parse.GetValue(serial)!, ct);
             if (ctx.Json) ctx.WriteJson(result);
             else ctx.Success($"Reboot command sent to {Markup.Escape(parse.GetValue(serial)!)}" +
@@ -190,7 +197,7 @@ internal static class DeviceCommands
         var cmd = new Command("delete", "Delete a device (--force if it is active)") { serial, force };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var s = parse.GetValue(serial)!;
             try
             {

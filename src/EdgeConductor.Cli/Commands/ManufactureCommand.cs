@@ -88,7 +88,7 @@ internal static partial class ManufactureCommand
     private static async Task<int> RunAsync(CliContext ctx, Batch b, CancellationToken ct)
     {
         Validate(b);
-        using var client = ctx.CreateClient();
+        using var client = await ctx.CreateClientAsync(ct);
         var stamp = ctx.Env.Time.GetUtcNow().ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
         var baseDir = b.Output is null ? ctx.Env.WorkingDirectory : Path.GetFullPath(b.Output, ctx.Env.WorkingDirectory);
         var outDir = Path.Combine(baseDir, OutputFolder);
@@ -129,13 +129,20 @@ internal static partial class ManufactureCommand
             }
             if (csv is null)
             {
-                Directory.CreateDirectory(qrDir);
+                // Without a claim URL every QR code holds a device secret: keep the folder and files owner-only.
+                if (b.ClaimUrl is null && !OperatingSystem.IsWindows())
+                    Directory.CreateDirectory(qrDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                else
+                    Directory.CreateDirectory(qrDir);
                 csv = new StreamWriter(SecureFile.Create(csvPath), new UTF8Encoding(false));
                 await csv.WriteLineAsync("serial_no,product_type,device_secret,claim_url,qr_file");
             }
             var claim = b.ClaimUrl is null ? "" : ClaimUrlFor(b.ClaimUrl, serial);
             var qrRelative = Path.Combine(OutputFolder, qrDirName, serial + ".png");
-            await File.WriteAllBytesAsync(Path.Combine(qrDir, serial + ".png"), QrPng(QrPayload(b.ClaimUrl, serial, device.DeviceSecret, b.Type)), ct);
+            var png = QrPng(QrPayload(b.ClaimUrl, serial, device.DeviceSecret, b.Type));
+            var pngPath = Path.Combine(qrDir, serial + ".png");
+            if (b.ClaimUrl is null) SecureFile.WriteAllBytes(pngPath, png);
+            else await File.WriteAllBytesAsync(pngPath, png, ct);
             // One flushed row per device, so an interrupted batch keeps every secret it was given.
             await csv.WriteLineAsync(string.Join(',', new[] { serial, b.Type, device.DeviceSecret, claim, qrRelative }.Select(Csv)));
             await csv.FlushAsync(ct);

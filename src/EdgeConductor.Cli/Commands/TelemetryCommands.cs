@@ -36,7 +36,7 @@ internal static class TelemetryCommands
             var max = parse.GetValue(count);
             if (max is < 1) throw new CliUsageException("--count must be at least 1.");
             var s = parse.GetValue(serial)!;
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             await client.Devices.GetAsync(s, ct); // a clear 404 before anything else
             var options = new TelemetryStreamOptions { PollInterval = TimeSpan.FromSeconds(seconds), UseServerSentEvents = !parse.GetValue(poll) };
             var stream = client.Telemetry.StreamAsync(s, options, ct);
@@ -97,11 +97,13 @@ internal static class TelemetryCommands
         else if (r.Data.ValueKind == JsonValueKind.Object)
             foreach (var p in r.Data.EnumerateObject())
                 table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format.Value(p.Value)));
-        table.Title = new TableTitle($"[bold]{Markup.Escape(serial)}[/]");
-        table.Caption = new TableTitle(r is null
-            ? $"[grey]live (poll fallback every {seconds}s) · Ctrl+C to stop[/]"
-            : $"[grey]{Format.Time(r.Ts)} · {n} update(s) · Ctrl+C to stop[/]");
-        return table;
+        var status = r is null
+            ? "[grey]waiting for the next reading…[/]"
+            : $"[grey]last reading {Format.Time(r.Ts)} · {n} update(s)[/]";
+        return new Rows(
+            new Markup($"[bold]{Markup.Escape(serial)}[/]  {status}"),
+            table,
+            new Markup($"[grey]Live stream (falls back to polling every {seconds}s). Ctrl+C to stop.[/]"));
     }
 
     private static Command Get(CliCommands cli)
@@ -117,7 +119,7 @@ internal static class TelemetryCommands
             if (n is < 1 or > 10_000) throw new CliUsageException("-n must be between 1 and 10000.");
             if (h is < 1 or > 168) throw new CliUsageException("--hours must be between 1 and 168.");
             var s = parse.GetValue(serial)!;
-            using var client = ctx.CreateClient();
+            using var client = await ctx.CreateClientAsync(ct);
             var records = h is { } hh
                 ? await client.Telemetry.HistoryAsync(s, hh, n, ct)
                 : await client.Telemetry.RecentAsync(s, n ?? 20, ct);

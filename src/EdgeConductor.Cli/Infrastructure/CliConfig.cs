@@ -3,11 +3,28 @@ using System.Text.Json.Serialization;
 
 namespace EdgeConductor.Cli.Infrastructure;
 
-/// <summary>The saved login, <c>~/.ec/config.json</c>.</summary>
+/// <summary>
+/// The saved login, <c>~/.ec/config.json</c>: an API key, or a user session (e-mail plus access and refresh tokens).
+/// </summary>
 internal sealed record CliConfig(
     [property: JsonPropertyName("api_key")] string? ApiKey,
     [property: JsonPropertyName("url")] string? Url)
 {
+    /// <summary>The user of a session login (<c>ec login --email</c>).</summary>
+    [JsonPropertyName("email")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Email { get; init; }
+
+    /// <summary>The session's current access token (a JWT, short-lived).</summary>
+    [JsonPropertyName("access_token")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AccessToken { get; init; }
+
+    /// <summary>Trades for a new token pair when the access token expires.</summary>
+    [JsonPropertyName("refresh_token")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RefreshToken { get; init; }
+
     public const string FileName = "config.json";
 
     public static string PathIn(string dir) => Path.Combine(dir, FileName);

@@ -35,34 +35,63 @@ internal sealed class CliContext
     /// <summary>The URL used for the last request, for error messages.</summary>
     public string? CurrentUrl { get; private set; }
 
-    /// <summary>API key and URL: EC_API_KEY / EC_URL win over the config file.</summary>
-    public Credentials ResolveCredentials()
+    /// <summary>Credential and URL: EC_API_KEY / EC_URL win over the config file.</summary>
+    public Credentials ResolveCredentials() => Resolve(CliConfig.Load(ConfigDirectory));
+
+    private Credentials Resolve(CliConfig? config)
     {
-        var config = CliConfig.Load(ConfigDirectory);
         var envKey = Env.Variable("EC_API_KEY");
         var envUrl = Env.Variable("EC_URL");
-        var key = envKey ?? config?.ApiKey;
         var url = envUrl ?? config?.Url ?? DefaultUrl;
-        var source = envKey is not null ? "EC_API_KEY" : config?.ApiKey is not null ? ConfigPath : null;
-        return new Credentials(string.IsNullOrEmpty(key) ? null : key, url, source, envUrl is not null ? "EC_URL" : config?.Url is not null ? ConfigPath : "default");
+        var urlSource = envUrl is not null ? "EC_URL" : config?.Url is not null ? ConfigPath : "default";
+        if (envKey is not null) return new Credentials(envKey, url, "EC_API_KEY", urlSource, null);
+        if (!string.IsNullOrEmpty(config?.ApiKey)) return new Credentials(config.ApiKey, url, ConfigPath, urlSource, null);
+        if (config?.RefreshToken is not null) return new Credentials(config.AccessToken, url, ConfigPath, urlSource, config.Email ?? "user");
+        return new Credentials(null, url, null, urlSource, null);
     }
 
-    /// <summary>A client for the logged-in credentials; <see cref="NotLoggedInException"/> if there are none.</summary>
-    public EdgeConductorClient CreateClient()
+    /// <summary>
+    /// A client for the logged-in credentials; <see cref="NotLoggedInException"/> if there are none. A user session
+    /// whose access token has expired (or expires within a minute) is refreshed first and saved.
+    /// </summary>
+    public async Task<EdgeConductorClient> CreateClientAsync(CancellationToken ct)
     {
-        var creds = ResolveCredentials();
+        var config = CliConfig.Load(ConfigDirectory);
+        var creds = Resolve(config);
+        if (creds.SessionUser is not null && config?.RefreshToken is not null
+            && (creds.ApiKey is null || Jwt.ExpiresBefore(creds.ApiKey, Env.Time.GetUtcNow().AddMinutes(1))))
+        {
+            using var anonymous = CreateClient(null, creds.Url);
+            try
+            {
+                var tokens = await anonymous.Auth.RefreshAsync(config.RefreshToken, ct);
+                config = config with { AccessToken = tokens.AccessToken, RefreshToken = tokens.RefreshToken };
+                config.Save(ConfigDirectory);
+                creds = creds with { ApiKey = tokens.AccessToken };
+            }
+            catch (EdgeConductorApiException ex) when (ex.Status == 401)
+            {
+                throw new NotLoggedInException($"Your session of {creds.SessionUser} has ended ({ex.Detail}). Run 'ec login --email {creds.SessionUser}' again.");
+            }
+        }
         if (creds.ApiKey is null) throw new NotLoggedInException();
         return CreateClient(creds.ApiKey, creds.Url);
     }
 
-    public EdgeConductorClient CreateClient(string apiKey, string url)
+    public EdgeConductorClient CreateClient(string? apiKey, string url)
     {
         var baseUrl = ParseUrl(url);
-        CurrentUrl = baseUrl.ToString();
-        var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1" };
+        CurrentUrl = baseUrl.ToString().TrimEnd('/');
+        var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1", OnRetry = ReportRetry };
         if (Env.HttpHandler is null) return new EdgeConductorClient(options);
         var http = new HttpClient(Env.HttpHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         return new EdgeConductorClient(http, options);
+    }
+
+    private void ReportRetry(RetryInfo retry)
+    {
+        var why = retry.Status == 429 ? "rate limited (429)" : "unavailable (503)";
+        Hint($"The server answered {why}; retrying in {Math.Ceiling(retry.Delay.TotalSeconds):0} s (attempt {retry.Attempt})…");
     }
 
     /// <summary>Accepts <c>host:8080</c>, <c>http://host:8080</c> or the full <c>http://host:8080/api/v1</c>.</summary>
@@ -133,6 +162,3 @@ internal sealed class CliContext
         return console;
     }
 }
-
-/// <summary>The credentials in force and where each came from.</summary>
-internal sealed record Credentials(string? ApiKey, string Url, string? KeySource, string UrlSource);

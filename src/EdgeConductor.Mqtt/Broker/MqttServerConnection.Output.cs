@@ -46,7 +46,7 @@ internal sealed partial class MqttServerConnection
             {
                 var bytes = 0;
                 var messages = 0;
-                while (_control.TryDequeue(out var control))
+                while (TryDequeueControl(out var control))
                 {
                     bytes += MqttPacketWriter.Write(output, control, version);
                 }
@@ -77,7 +77,7 @@ internal sealed partial class MqttServerConnection
                     continue;
                 }
 
-                if (_closing && _control.IsEmpty)
+                if (_closing && !HasControl)
                 {
                     return;
                 }
@@ -94,22 +94,34 @@ internal sealed partial class MqttServerConnection
     /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>
     private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
     {
-        var reader = session.QueueReader;
-        while (reader.TryPeek(out var head))
+        var reader = session.QueueReaderOrNull;
+        while (true)
         {
-            if (head.QoS != MqttQualityOfService.AtMostOnce)
+            QueuedMessage item;
+            if (session.Stash is { } stashed)
+            {
+                item = stashed;
+                session.Stash = null;
+            }
+            else if (reader is null || !reader.TryRead(out item))
+            {
+                break;
+            }
+
+            if (item.QoS != MqttQualityOfService.AtMostOnce)
             {
                 lock (session.SyncRoot)
                 {
                     if (session.InflightCountUnsafe >= _sendQuota)
                     {
+                        // Window full: park it (in the session, so it survives a reconnect) until an ack frees a slot.
+                        session.Stash = item;
                         packet = null!;
                         return false;
                     }
                 }
             }
 
-            reader.TryRead(out var item);
             var message = item.Message;
             uint? remainingExpiry = null;
             if (message.ExpiresAtTicks != 0)

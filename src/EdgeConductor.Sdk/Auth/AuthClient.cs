@@ -21,6 +21,12 @@ public sealed class AuthClient
     public Task<TokenResponse> LoginAsync(string email, string password, CancellationToken cancellationToken = default) =>
         _api.SendAsync<TokenResponse>(HttpMethod.Post, "auth/login", new LoginBody(email, password), false, cancellationToken);
 
+    /// <summary>Ends a user session: the refresh token stops working. Needs the session's access token as the credential.</summary>
+    public async Task LogoutAsync(string refreshToken, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendRawAsync(HttpMethod.Post, "auth/logout", new RefreshBody(refreshToken), false, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Trades a refresh token for a new token pair (the old refresh token stops working).</summary>
     public Task<TokenResponse> RefreshAsync(string refreshToken, CancellationToken cancellationToken = default) =>
         _api.SendAsync<TokenResponse>(HttpMethod.Post, "auth/refresh", new RefreshBody(refreshToken), false, cancellationToken);

@@ -63,6 +63,7 @@ internal sealed class ApiTransport
             {
                 var delay = RetryDelay(response, attempt);
                 response.Dispose();
+                _options.OnRetry?.Invoke(new RetryInfo(method, path, status, attempt + 1, delay));
                 await Task.Delay(delay, _options.TimeProvider, ct).ConfigureAwait(false);
                 continue;
             }

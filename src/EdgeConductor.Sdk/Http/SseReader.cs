@@ -2,9 +2,6 @@ using System.Text;
 
 namespace EdgeConductor.Sdk.Http;
 
-/// <summary>One server-sent event.</summary>
-internal sealed record SseEvent(string Event, string Data);
-
 /// <summary>Reads text/event-stream events (event:, data:, comments, blank-line dispatch) from a stream.</summary>
 internal sealed class SseReader(Stream stream) : IDisposable
 {

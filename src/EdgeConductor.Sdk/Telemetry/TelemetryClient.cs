@@ -40,7 +40,8 @@ public sealed class TelemetryClient
     /// <summary>
     /// Follows a device live and yields a reading each time its payload changes (a reading equal to the previous one is
     /// skipped). Uses the server-sent event stream and falls back to polling the latest reading every
-    /// <see cref="TelemetryStreamOptions.PollInterval"/> when the server has none. Runs until cancelled.
+    /// <see cref="TelemetryStreamOptions.PollInterval"/> when the server has none. Runs until cancelled; once
+    /// following, a dropped connection is retried every poll interval instead of ending the stream.
     /// </summary>
     public async IAsyncEnumerable<TelemetryRecord> StreamAsync(string serial, TelemetryStreamOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -88,13 +89,26 @@ public sealed class TelemetryClient
             else
             {
                 await Task.Delay(options.PollInterval, _api.Time, ct).ConfigureAwait(false);
-                var recent = await RecentAsync(serial, 1, ct).ConfigureAwait(false);
-                if (recent.Count == 0) continue;
+                var recent = await PollLatestAsync(serial, ct).ConfigureAwait(false);
+                if (recent is null || recent.Count == 0) continue;
                 var raw = recent[0].Data.GetRawText();
                 if (raw == last) continue;
                 last = raw;
                 yield return recent[0];
             }
+        }
+    }
+
+    /// <summary>The latest reading while polling; null when the server could not be reached this time (the next poll retries).</summary>
+    private async Task<IReadOnlyList<TelemetryRecord>?> PollLatestAsync(string serial, CancellationToken ct)
+    {
+        try
+        {
+            return await RecentAsync(serial, 1, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

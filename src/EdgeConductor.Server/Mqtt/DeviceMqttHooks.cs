@@ -84,7 +84,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         };
         if (device is null) return Deny("not this client's device");
 
-        var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, ct);
+        var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, CancellationToken.None);
         return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
     }
 

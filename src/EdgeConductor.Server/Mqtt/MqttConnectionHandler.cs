@@ -10,7 +10,10 @@ internal sealed class MqttConnectionHandler(MqttBroker broker) : ConnectionHandl
     public override Task OnConnectedAsync(ConnectionContext connection)
     {
         var tls = connection.Features.Get<ITlsHandshakeFeature>() is not null;
+        // Not connection.ConnectionClosed: Kestrel fires it as soon as the peer's FIN arrives, while packets the client
+        // sent just before closing (a QoS 0 PUBLISH then DISCONNECT) are still unread in the pipe; cancelling the read
+        // loop then drops them. The pipe itself completes (end of data, or an abort on reset/shutdown) and ends the loop.
         return broker.RunConnectionAsync(connection.Transport,
-            new MqttConnectionInfo(connection.RemoteEndPoint, tls, tls ? "tls" : "tcp"), connection.ConnectionClosed);
+            new MqttConnectionInfo(connection.RemoteEndPoint, tls, tls ? "tls" : "tcp"), CancellationToken.None);
     }
 }

@@ -44,6 +44,16 @@ public sealed partial class DevicePayload
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
             doc = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after the first value: "{...} junk" or "{...}{...}" must not pass as valid.
+            try
+            {
+                if (reader.Read()) throw new JsonException("unexpected data after the JSON object");
+            }
+            catch (JsonException)
+            {
+                doc.Dispose();
+                throw;
+            }
         }
         catch (JsonException ex)
         {

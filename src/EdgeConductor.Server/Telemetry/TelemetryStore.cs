@@ -29,17 +29,33 @@ public sealed class TelemetryStore(Database db)
             new { deviceId, limit })).AsList();
     }
 
-    /// <summary>avg/min/max/count of a numeric metric per bucket of <paramref name="bucketMs"/>, aligned to the Unix epoch (UTC).</summary>
+    /// <summary>
+    /// avg/min/max/count of a numeric metric per bucket of <paramref name="bucketMs"/>, aligned to the Unix epoch (UTC).
+    /// min/max are cast to double (SQLite returns an integer when the extreme value is one, e.g. temp 21, so the column
+    /// type could change from row to row), and rows are read into a settable <see cref="BucketRow"/>: with no rows at all
+    /// SQLite reports the columns as BLOB and Dapper cannot pick a constructor of the positional <see cref="Bucket"/>.
+    /// </summary>
     public async Task<IReadOnlyList<Bucket>> AggregateAsync(string deviceId, string metric, long bucketMs, long from, long to, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);
-        return (await conn.QueryAsync<Bucket>($"""
-            SELECT b AS ts, AVG(v) AS avg, MIN(v) AS min, MAX(v) AS max, COUNT(v) AS count
+        var rows = await conn.QueryAsync<BucketRow>($"""
+            SELECT b AS ts, CAST(AVG(v) AS DOUBLE PRECISION) AS avg, CAST(MIN(v) AS DOUBLE PRECISION) AS min,
+                   CAST(MAX(v) AS DOUBLE PRECISION) AS max, COUNT(v) AS count
             FROM (SELECT (ts / @bucketMs) * @bucketMs AS b, {db.JsonNumber("payload", "metric")} AS v
                   FROM telemetry WHERE device_id = @deviceId AND ts >= @from AND ts < @to) AS x
             WHERE v IS NOT NULL
             GROUP BY b ORDER BY b
-            """, new { deviceId, metric, bucketMs, from, to })).AsList();
+            """, new { deviceId, metric, bucketMs, from, to });
+        return rows.Select(r => new Bucket(r.Ts, r.Avg, r.Min, r.Max, r.Count)).ToList();
+    }
+
+    private sealed class BucketRow
+    {
+        public long Ts { get; set; }
+        public double Avg { get; set; }
+        public double Min { get; set; }
+        public double Max { get; set; }
+        public long Count { get; set; }
     }
 
     /// <summary>Deletes records of <paramref name="orgId"/> (null = devices in no org) older than <paramref name="cutoff"/>, in chunks.</summary>

@@ -54,6 +54,9 @@ public sealed class DeviceCommandTests(ServerFixture server) : IDisposable
 
         var table = await _ec.WithKey(org.ApiKey).RunAsync("device", "list");
         var json = await _ec.RunAsync("device", "list", "--json");
+        await sdk.Telemetry.PushAsync("EC-LIST-B", new { temp = 20 }); // seen now: online
+        var online = await _ec.RunAsync("device", "list", "--status", "online", "--json");
+        var offline = await _ec.RunAsync("device", "list", "--status", "offline", "--type", "tracker", "--json");
         _ec.WithKey(server.AdminToken);
         var filtered = await _ec.RunAsync("device", "list", "--org", other.Id, "--json");
 
@@ -62,6 +65,8 @@ public sealed class DeviceCommandTests(ServerFixture server) : IDisposable
         Assert.Contains("EC-LIST-B", table.Out);
         Assert.Contains("2 device(s)", table.Out);
         Assert.Equal(["EC-LIST-A", "EC-LIST-B"], json.Json().EnumerateArray().Select(d => d.GetProperty("serial_no").GetString()).Order());
+        Assert.Equal(["EC-LIST-B"], online.Json().EnumerateArray().Select(d => d.GetProperty("serial_no").GetString()));
+        Assert.Equal(["EC-LIST-A"], offline.Json().EnumerateArray().Select(d => d.GetProperty("serial_no").GetString()));
         Assert.Equal(["EC-LIST-OTHER"], filtered.Json().EnumerateArray().Select(d => d.GetProperty("serial_no").GetString()));
     }
 

@@ -31,6 +31,18 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         return new PngByteQRCode(data).GetGraphic(10);
     }
 
+    /// <summary>Decodes a QR PNG with zbarimg (Debian zbar-tools) when it is installed; null when it is not.</summary>
+    private static async Task<string?> DecodeQrAsync(string pngPath)
+    {
+        const string zbarimg = "/usr/bin/zbarimg";
+        if (!File.Exists(zbarimg)) return null;
+        var psi = new System.Diagnostics.ProcessStartInfo(zbarimg, ["--quiet", "--raw", pngPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var text = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return text.TrimEnd('\n');
+    }
+
     [Fact]
     public async Task Batch_WithClaimUrl_WritesCsvAndOneQrPerDevice()
     {
@@ -61,6 +73,7 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
             var png = await File.ReadAllBytesAsync(Path.Combine(_ec.WorkDir, row.QrFile));
             Assert.Equal(PngSignature, png[..8]);
             Assert.Equal(ExpectedQr(row.ClaimUrl), png);
+            if (await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)) is { } decoded) Assert.Equal(row.ClaimUrl, decoded);
         }
 
         // The secret in the CSV is the device's real credential.
@@ -88,6 +101,9 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         Assert.Contains("CSV: manufacture_output/manufacture_EC-TRACK_", result.Out);
         Assert.Contains("(2 files)", result.Out);
         var csv = Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output"), "*.csv").Single();
+        var qrDir = Directory.GetDirectories(Path.Combine(_ec.WorkDir, "manufacture_output"), "qr_EC-TRACK_*").Single();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(qrDir)); // QR codes hold secrets
+        Assert.All(Directory.GetFiles(qrDir), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
         var rows = ReadCsv(Path.GetRelativePath(_ec.WorkDir, csv), out _);
         Assert.Equal(["EC-TRACK-00100", "EC-TRACK-00101"], rows.Select(r => r.SerialNo));
         foreach (var row in rows)
@@ -95,6 +111,7 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
             Assert.Equal("", row.ClaimUrl);
             var payload = JsonSerializer.Serialize(new { serial_no = row.SerialNo, device_secret = row.DeviceSecret, product_type = "tracker" });
             Assert.Equal(ExpectedQr(payload), await File.ReadAllBytesAsync(Path.Combine(_ec.WorkDir, row.QrFile)));
+            if (await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)) is { } decoded) Assert.Equal(payload, decoded);
         }
     }
 

@@ -21,6 +21,13 @@ public sealed class StubHandler : HttpMessageHandler
         return this;
     }
 
+    /// <summary>The next request fails as if the server could not be reached.</summary>
+    public StubHandler Unreachable()
+    {
+        _responses.Enqueue(() => throw new HttpRequestException("Connection refused (stub)"));
+        return this;
+    }
+
     public StubHandler Problem(int status, string code, string detail, int? retryAfterSeconds = null) =>
         Respond((HttpStatusCode)status, $$"""{"status":{{status}},"title":"t","detail":"{{detail}}","code":"{{code}}"}""", "application/problem+json",
             r =>

@@ -13,7 +13,7 @@ public sealed class RetryTests
          "created_at":"2026-11-22T03:00:00Z","updated_at":"2026-11-22T03:00:00Z"}
         """;
 
-    private static (EdgeConductorClient Client, StubHandler Stub, RecordingTimeProvider Time) Create(int maxRetries = 3)
+    private static (EdgeConductorClient Client, StubHandler Stub, RecordingTimeProvider Time) Create(int maxRetries = 3, List<RetryInfo>? retries = null)
     {
         var stub = new StubHandler();
         var time = new RecordingTimeProvider();
@@ -24,6 +24,7 @@ public sealed class RetryTests
             TimeProvider = time,
             MaxRetries = maxRetries,
             RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+            OnRetry = r => retries?.Add(r),
         });
         return (client, stub, time);
     }
@@ -31,7 +32,8 @@ public sealed class RetryTests
     [Fact]
     public async Task Get_429WithRetryAfter_WaitsThatLongAndRetries()
     {
-        var (ec, stub, time) = Create();
+        var retries = new List<RetryInfo>();
+        var (ec, stub, time) = Create(retries: retries);
         stub.Problem(429, "RATE_LIMITED", "Rate limit of 100 requests per minute exceeded.", retryAfterSeconds: 7).Respond(HttpStatusCode.OK, DeviceJson);
 
         var device = await ec.Devices.GetAsync("A-1");
@@ -39,6 +41,7 @@ public sealed class RetryTests
         Assert.Equal("A-1", device.SerialNo);
         Assert.Equal(2, stub.Requests.Count);
         Assert.Equal([TimeSpan.FromSeconds(7)], time.Delays);
+        Assert.Equal([new RetryInfo(HttpMethod.Get, "devices/A-1", 429, 1, TimeSpan.FromSeconds(7))], retries);
         Assert.Equal("Bearer ec_live_test", stub.Requests[1].Headers.Authorization?.ToString());
         Assert.Equal("http://stub:8080/api/v1/devices/A-1", stub.Requests[1].RequestUri?.ToString());
     }

@@ -140,6 +140,34 @@ public sealed class HookTests
         }
     }
 
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task OnPublish_HookFails_ConnectionClosedWithoutAckingThatMessageOrLaterOnes(MqttProtocolVersion version)
+    {
+        // A hook that throws (say, the host's storage failed) is not a rejection: acknowledging would tell a v3.1.1
+        // client its message was stored. The client must be able to redeliver it instead.
+        var hooks = new TestHooks
+        {
+            Publish = async ctx =>
+            {
+                await Task.Delay(ctx.Message.Topic == "fail" ? 100 : 0);
+                return ctx.Message.Topic == "fail" ? throw new IOException("storage unavailable") : MqttPublishResult.Accept;
+            },
+        };
+        await using var test = TestBroker.Start(o => { o.Hooks = hooks; o.OnError = (_, _) => { }; });
+        var (raw, _) = await RawClient.ConnectAsync(test.Port, "failing", version);
+        await using var _raw = raw;
+        await raw.SendAsync(new PublishPacket { Topic = "ok", Payload = new byte[1], QoS = MqttQualityOfService.AtLeastOnce, PacketId = 1 });
+        await raw.SendAsync(new PublishPacket { Topic = "fail", Payload = new byte[1], QoS = MqttQualityOfService.AtLeastOnce, PacketId = 2 });
+        await raw.SendAsync(new PublishPacket { Topic = "ok", Payload = new byte[1], QoS = MqttQualityOfService.AtLeastOnce, PacketId = 3 });
+        Assert.Equal(1, (await raw.ReceiveAsync<PubAckPacket>()).PacketId);
+        var (closed, last) = await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5));
+        Assert.True(closed);
+        Assert.IsNotType<PubAckPacket>(last);
+        if (version == MqttProtocolVersion.V500) Assert.Equal(MqttReasonCode.UnspecifiedError, Assert.IsType<DisconnectPacket>(last).ReasonCode);
+    }
+
     [Fact]
     public async Task OnPublish_SlowHook_NoAckBeforeHookCompletes()
     {
@@ -210,12 +238,16 @@ public sealed class HookTests
     }
 
     [Fact]
-    public async Task Hook_Throws_ClientGetsUnspecifiedErrorAndBrokerSurvives()
+    public async Task Hook_Throws_PublishNotAcknowledgedClientDisconnectedAndBrokerSurvives()
     {
-        var hooks = new TestHooks { Publish = _ => throw new InvalidOperationException("db down") };
-        await using var test = TestBroker.Start(o => o.Hooks = hooks);
+        var fail = true;
+        var hooks = new TestHooks { Publish = _ => Volatile.Read(ref fail) ? throw new InvalidOperationException("db down") : ValueTask.FromResult(MqttPublishResult.Accept) };
+        await using var test = TestBroker.Start(o => { o.Hooks = hooks; o.OnError = (_, _) => { }; });
         var client = await test.ConnectAsync("c");
-        Assert.Equal(MqttReasonCode.UnspecifiedError, await client.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
-        Assert.True(client.IsConnected);
+        await Assert.ThrowsAnyAsync<Exception>(() => client.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
+        await TestExtensions.WaitUntilAsync(() => !client.IsConnected, because: "the connection is closed instead of acknowledging");
+        Volatile.Write(ref fail, false);
+        var other = await test.ConnectAsync("other");
+        Assert.Equal(MqttReasonCode.Success, await other.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
     }
 }

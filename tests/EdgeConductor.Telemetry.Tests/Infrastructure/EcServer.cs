@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeConductor.Telemetry.Tests.Infrastructure;
+
+/// <summary>
+/// The real server on real Kestrel sockets: HTTP, MQTT over TCP and MQTT over TLS on free loopback ports, SQLite in a
+/// temporary data dir, and a clock the test can move (<see cref="Clock"/>).
+/// </summary>
+internal sealed class EcServer : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@telemetry-tests.local";
+    public const string AdminPassword = "Telemetry-Tests-Admin-1!";
+
+    private readonly bool _allowAnonymous;
+
+    public EcServer(bool allowAnonymous = false)
+    {
+        _allowAnonymous = allowAnonymous;
+        DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(DataDir);
+        var ports = FreePorts(3);
+        HttpPort = ports[0];
+        MqttPort = ports[1];
+        MqttsPort = ports[2];
+    }
+
+    public string DataDir { get; }
+    public int HttpPort { get; }
+    public int MqttPort { get; }
+    public int MqttsPort { get; }
+    public OffsetTimeProvider Clock { get; } = new();
+
+    /// <summary>Error-level log entries the server wrote (an unexpected 500 leaves one here).</summary>
+    public ErrorLog Errors { get; } = new();
+    public Uri BaseUri => new($"http://127.0.0.1:{HttpPort}/");
+
+    /// <summary>Starts the host (idempotent).</summary>
+    public EcServer Start()
+    {
+        UseKestrel();
+        StartServer();
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("urls", $"http://127.0.0.1:{HttpPort}");
+        builder.UseSetting("EC_DATA_DIR", DataDir);
+        builder.UseSetting("EC_DATABASE", "");
+        builder.UseSetting("EC_ADMIN_EMAIL", AdminEmail);
+        builder.UseSetting("EC_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("EC_ANON_RATE_LIMIT", "1000000");
+        builder.UseSetting("EC_MQTT_BIND", "127.0.0.1");
+        builder.UseSetting("EC_MQTT_PORT", MqttPort.ToString());
+        builder.UseSetting("EC_MQTTS_PORT", MqttsPort.ToString());
+        builder.UseSetting("EC_MQTT_ALLOW_ANONYMOUS", _allowAnonymous ? "true" : "false");
+        builder.ConfigureLogging(l =>
+        {
+            l.SetMinimumLevel(LogLevel.Warning);
+            l.AddProvider(Errors);
+        });
+        builder.ConfigureTestServices(s =>
+        {
+            s.RemoveAll<TimeProvider>();
+            s.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    /// <summary>An HTTP client on the real socket; base address is the API root (/api/v1/).</summary>
+    public HttpClient Http(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUri, "api/v1/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>The generated self-signed MQTT TLS certificate, as a PEM file a client can use as its CA.</summary>
+    public string ExportTlsCaPem()
+    {
+        var pem = Path.Combine(DataDir, "mqtt-ca.pem");
+        if (File.Exists(pem)) return pem;
+        using var cert = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(DataDir, "mqtt-selfsigned.pfx"), null);
+        File.WriteAllText(pem, cert.ExportCertificatePem());
+        return pem;
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        foreach (var l in listeners) l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners) l.Stop();
+        return ports;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}
