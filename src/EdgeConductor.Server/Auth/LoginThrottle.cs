@@ -9,7 +9,12 @@ namespace EdgeConductor.Server.Auth;
 /// </summary>
 public sealed class LoginThrottle(EcOptions options, TimeProvider clock)
 {
+    private const int SweepAbove = 10_000;
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new();
+    private long _nextSweepTicks;
+
+    /// <summary>E-mail addresses and IPs with failures still in the window (or not yet swept).</summary>
+    internal int TrackedKeys => _failures.Count;
 
     private int IpLimit => options.MaxFailedLoginsPerEmail * 4;
 
@@ -36,6 +41,26 @@ public sealed class LoginThrottle(EcOptions options, TimeProvider clock)
         {
             Trim(q);
             q.Enqueue(clock.GetUtcNow());
+        }
+        if (_failures.Count > SweepAbove) Sweep();
+    }
+
+    /// <summary>
+    /// Forgets keys whose failures have all left the window, so failures sprayed over many addresses cannot grow memory
+    /// without bound. At most once a minute.
+    /// </summary>
+    private void Sweep()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweepTicks, now + TimeSpan.TicksPerMinute, next) != next) return;
+        foreach (var (key, q) in _failures)
+        {
+            lock (q)
+            {
+                Trim(q);
+                if (q.Count == 0) _failures.TryRemove(KeyValuePair.Create(key, q));
+            }
         }
     }
 

@@ -28,9 +28,12 @@ internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore org
     {
         var caller = Caller.FromPrincipal(http.User);
         if (caller is null)
-            return http.Request.Headers.ContainsKey(DeviceCredential.HeaderName)
-                ? (null, null)
-                : ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute);
+        {
+            // Device-credential calls are not anonymous traffic; EC_ANON_RATE_LIMIT <= 0 turns the anonymous limit off
+            // (a limiter cannot have 0 permits).
+            if (http.Request.Headers.ContainsKey(DeviceCredential.HeaderName) || options.AnonymousRequestsPerMinute <= 0) return (null, null);
+            return ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute);
+        }
         if (caller.OrgId is null) return (null, null); // super admins and partners act across orgs
         var plan = await orgs.PlanAsync(caller.OrgId, http.RequestAborted);
         return plan is null ? (null, null) : ("org:" + caller.OrgId, Plans.RequestsPerMinute(plan));

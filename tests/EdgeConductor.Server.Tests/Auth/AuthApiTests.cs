@@ -97,6 +97,8 @@ public abstract class AuthApiTests<TServer>(TServer server) : IClassFixture<TSer
     [InlineData("Bearer ec_live_forged0000000000000000000000000000000000")]
     [InlineData("Basic dXNlcjpwYXNz")]
     [InlineData("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Iiwicm9sZSI6InN1cGVyX2FkbWluIn0.c2lnbmF0dXJl")]
+    [InlineData("Bearer eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4Iiwicm9sZSI6InN1cGVyX2FkbWluIiwiaXNzIjoiZWRnZWNvbmR1Y3RvciIsImF1ZCI6ImVkZ2Vjb25kdWN0b3ItYXBpIn0.")]
+    [InlineData("Bearer ")]
     public async Task Me_WithoutValidCredential_Returns401Problem(string? authorization)
     {
         using var c = Api.Client(null);
@@ -278,6 +280,31 @@ public abstract class AuthApiTests<TServer>(TServer server) : IClassFixture<TSer
         Assert.StartsWith("AQAAAA", hash); // ASP.NET Core Identity v3 format (PBKDF2)
     }
 
+    [Fact]
+    public async Task SuccessfulLogin_IsAudited()
+    {
+        var org = await Api.CreateOrgAsync();
+        var user = await Api.CreateUserAsync(org.Id, "org_admin");
+        using var admin = await Api.AdminClientAsync();
+        var audit = await admin.GetAsync($"{EcApi.Base}/orgs/{org.Id}/audit?action=login_succeeded").ExpectAsync(HttpStatusCode.OK);
+        var e = Assert.Single(audit.EnumerateArray());
+        Assert.Equal("user", e.Str("actor_type"));
+        Assert.Equal(user.Id, e.Str("actor_id"));
+    }
+
+    [Fact]
+    public async Task ManyFailuresFromOneIp_AcrossEmails_AreThrottledToo()
+    {
+        await using var own = await EcServerFactory.StartAsync(new EcServerOptions { Database = Server.Options.Database, MaxFailedLogins = 2 });
+        using var anon = own.Api.Client(null);
+        // Per e-mail: 2 failures; per IP: 4 x 2 = 8 failures, spread over e-mails that never reach their own limit.
+        for (var i = 0; i < 8; i++)
+            await anon.PostJsonAsync($"{AuthBase}/login", new { email = Unique.Email(), password = "wrong-password" }).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        var r = await anon.PostJsonAsync($"{AuthBase}/login", new { email = EcServerFactory.DefaultAdminEmail, password = EcServerFactory.DefaultAdminPassword });
+        await r.ExpectProblemAsync(HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+        Assert.True(r.Headers.RetryAfter is not null || r.Headers.Contains("Retry-After"));
+    }
+
     // ---- API keys ----
 
     [Fact]
@@ -337,6 +364,20 @@ public abstract class AuthApiTests<TServer>(TServer server) : IClassFixture<TSer
         var actions = audit.EnumerateArray().Select(e => e.Str("action")).ToList();
         Assert.Contains("api_key_created", actions);
         Assert.Contains("api_key_revoked", actions);
+    }
+
+    [Fact]
+    public async Task ApiKey_LastUsedAt_IsRecorded()
+    {
+        var org = await Api.CreateOrgAsync();
+        var key = await Api.CreateApiKeyAsync(org.Id);
+        using var admin = await Api.AdminClientAsync();
+        var before = await admin.GetAsync($"{EcApi.Base}/orgs/{org.Id}/api-keys").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, before[0].GetProperty("last_used_at").ValueKind);
+        using (var k = Api.Client(key.Key))
+            await k.GetAsync($"{AuthBase}/me").ExpectAsync(HttpStatusCode.OK);
+        var after = await admin.GetAsync($"{EcApi.Base}/orgs/{org.Id}/api-keys").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(Server.Clock.GetUtcNow().UtcDateTime, after[0].GetProperty("last_used_at").GetDateTime(), TimeSpan.FromSeconds(1));
     }
 
     [Fact]

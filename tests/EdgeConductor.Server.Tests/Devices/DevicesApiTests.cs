@@ -337,6 +337,39 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Patch_TenantIdOfAnOrgAdmin_Returns400()
+    {
+        var (org, c) = await OrgWithKeyAsync();
+        var admin = await Api.CreateUserAsync(org.Id, "org_admin");
+        var serial = Unique.Serial();
+        await c.PostJsonAsync($"{Devices}/register", Reg(serial)).ExpectAsync(HttpStatusCode.Created);
+        await c.PatchJsonAsync($"{Devices}/{serial}", new { tenant_id = admin.Id }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PatchJsonAsync($"{Devices}/{serial}", new { tags = Enumerable.Range(0, 33).Select(i => $"t{i}").ToArray() }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PatchJsonAsync($"{Devices}/{serial}", new { tags = new[] { new string('x', 65) } }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PatchJsonAsync($"{Devices}/{serial}", new { org_id = (string?)null }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("?force=yes")]
+    [InlineData("?force=1x")]
+    public async Task Delete_BadForceValue_Returns400(string query)
+    {
+        var (_, c) = await OrgWithKeyAsync();
+        var serial = Unique.Serial();
+        await c.PostJsonAsync($"{Devices}/register", Reg(serial)).ExpectAsync(HttpStatusCode.Created);
+        await c.DeleteAsync($"{Devices}/{serial}{query}").ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.GetAsync($"{Devices}/{serial}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Register_OverlongFields_Return400()
+    {
+        var (_, c) = await OrgWithKeyAsync();
+        await c.PostJsonAsync($"{Devices}/register", Reg(Unique.Serial(), productType: new string('p', 65))).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PostJsonAsync($"{Devices}/register", Reg(Unique.Serial(), fw: new string('1', 65))).ExpectProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Delete_NeverSeenDevice_Returns200AndIsGone()
     {
         var (_, c) = await OrgWithKeyAsync();

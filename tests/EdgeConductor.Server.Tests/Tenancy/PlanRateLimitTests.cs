@@ -80,3 +80,18 @@ public sealed class AnonymousRateLimitTests(AnonymousRateLimitTests.Server serve
         Assert.True(last.Headers.Contains("Retry-After"));
     }
 }
+
+/// <summary>EC_ANON_RATE_LIMIT=0 (or less) means no limit for unauthenticated callers.</summary>
+public sealed class AnonymousRateLimitDisabledTests(AnonymousRateLimitDisabledTests.Server server) : IClassFixture<AnonymousRateLimitDisabledTests.Server>
+{
+    public sealed class Server() : EcServerFactory(new EcServerOptions { AnonymousRequestsPerMinute = 0 });
+
+    [Fact]
+    public async Task ZeroMeansUnlimited_LoginStillWorks()
+    {
+        await server.Api.LoginAsync(server.Options.AdminEmail, server.Options.AdminPassword);
+        using var anon = server.Api.Client(null);
+        for (var i = 0; i < 30; i++)
+            await anon.PostJsonAsync($"{EcApi.Base}/auth/refresh", new { refresh_token = "rt_nope" }).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}

@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using EdgeConductor.Server.Common;
+using EdgeConductor.Server.Notifications;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeConductor.Server.Tests.Tenancy;
 
@@ -31,6 +34,9 @@ public enum Access
 
     /// <summary>Only the super admin and the partner itself; everyone else gets 404.</summary>
     PartnerOnly,
+
+    /// <summary>Managers and customers; tenants (read-only) get 403.</summary>
+    ManageOrCustomer,
 }
 
 /// <summary>Two orgs under two partners, each with a room, users of every role and an API key.</summary>
@@ -109,9 +115,9 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
     private const string B = EcApi.Base;
 
     /// <summary>Builds the request for one case; may first create the target resource (as the super admin) in the side's org.</summary>
-    private delegate Task<HttpRequestMessage> RequestBuilder(IsolationWorld w, Side side, EcApi api);
+    private delegate Task<HttpRequestMessage> RequestBuilder(IsolationWorld w, Side side, IsolationServer server);
 
-    private sealed record Endpoint(string Name, Access Access, HttpStatusCode Success, RequestBuilder Build);
+    private sealed record Endpoint(string Name, Access Access, HttpStatusCode Success, RequestBuilder Build, bool Streams = false);
 
     private static HttpRequestMessage Req(HttpMethod m, string path, object? body = null) =>
         new(m, path) { Content = body is null ? null : JsonContent.Create(body, options: HttpJson.Options) };
@@ -134,17 +140,42 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("POST /orgs/:id/rooms", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rooms", new { name = "Lab" }))),
         new("GET /orgs/:id/api-keys", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/api-keys"))),
         new("POST /orgs/:id/api-keys", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/api-keys", new { name = "k" }))),
-        new("DELETE /api-keys/:id", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Delete, $"{B}/api-keys/{(await api.CreateApiKeyAsync(w.Org(s).Id)).Id}")),
+        new("DELETE /api-keys/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/api-keys/{(await srv.Api.CreateApiKeyAsync(w.Org(s).Id)).Id}")),
         new("GET /orgs/:id/audit", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/audit"))),
         new("POST /devices/register", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/devices/register", new { serial_no = Unique.Serial(), product_type = "EC-CLIMATE-V1", org_id = w.Org(s).Id }))),
-        new("GET /devices/:serial", Access.Read, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, api)}")),
-        new("PATCH /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Patch, $"{B}/devices/{await DeviceIn(w, s, api)}", new { tags = new[] { "x" } })),
-        new("DELETE /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Delete, $"{B}/devices/{await DeviceIn(w, s, api)}")),
-        new("POST /devices/:serial/secret/rotate", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, api)}/secret/rotate")),
+        new("GET /devices/:serial", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}")),
+        new("PATCH /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}", new { tags = new[] { "x" } })),
+        new("DELETE /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}")),
+        new("POST /devices/:serial/secret/rotate", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/secret/rotate")),
         new("GET /partners/:id", Access.PartnerOnly, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/partners/{w.Partner(s).Id}"))),
         new("GET /partners/:id/stats", Access.PartnerOnly, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/partners/{w.Partner(s).Id}/stats"))),
         new("POST /partners/:id/orgs", Access.PartnerOnly, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/partners/{w.Partner(s).Id}/orgs", new { name = Unique.Name(), plan = "enterprise" }))),
+        // Telemetry, shadow, commands, notifications and live streams (the features built on the registry).
+        new("POST /devices/:serial/telemetry", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/telemetry", new { temp = 21.5 })),
+        new("GET /devices/:serial/telemetry", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/telemetry")),
+        new("GET /devices/:serial/telemetry/recent", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/telemetry/recent")),
+        new("GET /devices/:serial/telemetry/latest", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/telemetry/latest")),
+        new("GET /devices/:serial/telemetry/aggregate", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/telemetry/aggregate?metric=temp&interval=1h")),
+        new("GET /devices/:serial/shadow", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/shadow")),
+        new("PATCH /devices/:serial/shadow/desired", Access.ManageOrCustomer, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/shadow/desired", new { relay = true })),
+        new("POST /devices/:serial/reboot", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/reboot")),
+        new("GET /devices/:serial/commands", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/commands")),
+        new("GET /devices/:serial/stream", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/stream"), Streams: true),
+        new("GET /orgs/:id/stream", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/stream")), Streams: true),
+        new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
+        new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
+        new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
     ];
+
+    /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>
+    private static async Task<string> NotificationIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var store = srv.Services.GetRequiredService<NotificationStore>();
+        var title = Unique.Name("Note");
+        await store.CreateAsync(w.Org(s).Id, "test", "info", title, null, null, CancellationToken.None);
+        var list = await store.ListAsync(w.Org(s).Id, false, new Paging(500, 0), CancellationToken.None);
+        return list.Single(n => n.Title == title).Id;
+    }
 
     public static TheoryData<string, Actor, Side> Cases()
     {
@@ -166,6 +197,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
             Access.Read => e.Success,
             Access.Manage => manager ? e.Success : HttpStatusCode.Forbidden,
             Access.PartnerOnly => a == Actor.PartnerOfA ? e.Success : HttpStatusCode.NotFound,
+            Access.ManageOrCustomer => manager || a == Actor.CustomerOfA ? e.Success : HttpStatusCode.Forbidden,
             _ => throw new ArgumentOutOfRangeException(nameof(e)),
         };
     }
@@ -176,23 +208,49 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
     {
         var w = server.World;
         var e = Endpoints.Single(x => x.Name == endpoint);
-        using var request = await e.Build(w, side, server.Api);
+        using var request = await e.Build(w, side, server);
         using var c = server.CreateClient(w.Token(actor));
 
-        var r = await c.SendAsync(request);
+        using var r = await c.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
 
         var expected = Expected(e, actor, side);
+        if (e.Streams && r.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Equal(expected, r.StatusCode);
+            Assert.Equal("text/event-stream", r.Content.Headers.ContentType?.MediaType);
+            return; // disposing the response ends the stream
+        }
         if (expected is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
             await r.ExpectProblemAsync(expected, expected == HttpStatusCode.NotFound ? "NOT_FOUND" : "FORBIDDEN");
         else
             await r.ExpectAsync(expected);
     }
 
+    /// <summary>Endpoints that act on no single org's resource (or on the caller's own session); everything else is in the matrix.</summary>
+    private static readonly string[] NotOrgScoped =
+    [
+        "POST /auth/login", "POST /auth/refresh", "POST /auth/logout", "GET /auth/me",
+        "GET /orgs", "POST /orgs", "GET /partners", "POST /partners", "POST /partners/:/users",
+        "GET /devices", // a list: filtered by scope, covered by Lists_NeverShowOtherOrgsData
+    ];
+
+    private static string Normalize(string route) =>
+        System.Text.RegularExpressions.Regex.Replace(route.Replace("/api/v1", "", StringComparison.Ordinal).TrimEnd('/'), @"(\{[^}]+\}|:[a-z]+)", ":");
+
     [Fact]
-    public void Matrix_CoversEveryOrgScopedEndpoint()
+    public void Matrix_CoversEveryApiEndpoint()
     {
         Assert.Equal(Endpoints.Length, Endpoints.Select(e => e.Name).Distinct().Count());
-        Assert.True(Endpoints.Length >= 18);
+        var routes = server.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+        var covered = Endpoints.Select(e => Normalize(e.Name)).Concat(NotOrgScoped.Select(Normalize)).ToHashSet();
+        var missing = routes.Except(covered).Order().ToList();
+        Assert.True(routes.Count >= Endpoints.Length + NotOrgScoped.Length, $"only {routes.Count} API routes found");
+        Assert.True(missing.Count == 0, "Add these endpoints to the isolation matrix (or to NotOrgScoped): " + string.Join(", ", missing));
     }
 
     public static TheoryData<Actor> NonAdmins() => new(Enum.GetValues<Actor>().Where(a => a != Actor.SuperAdmin));
