@@ -24,6 +24,6 @@ public static class MqttWebSocketApi
         pipe.Start();
         await broker.RunConnectionAsync(pipe, new MqttConnectionInfo(
             http.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, http.Connection.RemotePort) : null,
-            http.Request.IsHttps, http.Request.IsHttps ? "wss" : "ws"), http.RequestAborted);
+            http.Request.IsHttps, http.Request.IsHttps ? "wss" : "ws"), CancellationToken.None);
     }
 }
