@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fan-in benchmark: 4 publishers (mosquitto_pub -l) -> 1 subscriber (mosquitto_sub), counting messages DELIVERED.
 # Runs the same clients and counts against our broker (standalone BrokerHost) and Mosquitto in one run.
-# Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]
+# Each case runs ROUNDS times (default 3), alternating brokers; the median rate is reported (the machine is shared).
+# Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]    env: ROUNDS=3
 set -euo pipefail
 TOTAL=${1:-100000}
 PUBS=${2:-4}
@@ -11,6 +12,7 @@ WORK=$(mktemp -d /tmp/mqtt-fanin.XXXXXX)
 OUR_PORT=${OUR_PORT:-18831}
 MOSQ_PORT=${MOSQ_PORT:-18832}
 TIMEOUT=${TIMEOUT:-120}
+ROUNDS=${ROUNDS:-3}
 
 for tool in mosquitto mosquitto_pub mosquitto_sub; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y mosquitto mosquitto-clients)"; exit 1; }
@@ -57,7 +59,7 @@ run_case() { # name port qos
   local rate
   rate=$(awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
   echo "$name qos=$qos delivered=$delivered/$TOTAL seconds=$(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.2f", e-s}') rate=$rate msg/s"
-  echo "$rate" > "$WORK/$name-q$qos.rate"
+  echo "$rate" >> "$WORK/$name-q$qos.rates"
 }
 
 "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" --max-queued 1000000 > "$WORK/ours.log" 2>&1 &
@@ -71,13 +73,16 @@ sleep 1.5
 mosquitto_sub -p "$OUR_PORT" -t 'warm/#' -C 2000 >/dev/null & WPID=$!
 sleep 0.3; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$OUR_PORT" -t warm/x -l -q 1; wait $WPID || true
 
-for qos in 0 1; do
-  run_case ours "$OUR_PORT" "$qos"
-  run_case mosquitto "$MOSQ_PORT" "$qos"
+for round in $(seq 1 "$ROUNDS"); do
+  for qos in 0 1; do
+    run_case ours "$OUR_PORT" "$qos"
+    run_case mosquitto "$MOSQ_PORT" "$qos"
+  done
 done
 
-echo "--- summary (messages delivered per second) ---"
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "--- summary: median of $ROUNDS rounds, messages delivered per second (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ---"
 for qos in 0 1; do
-  o=$(cat "$WORK/ours-q$qos.rate"); m=$(cat "$WORK/mosquitto-q$qos.rate")
+  o=$(median "$WORK/ours-q$qos.rates"); m=$(median "$WORK/mosquitto-q$qos.rates")
   awk -v o="$o" -v m="$m" -v q="$qos" 'BEGIN { printf "QoS %d: EdgeConductor %d msg/s, Mosquitto %d msg/s, ratio %.2fx\n", q, o, m, (m > 0 ? o / m : 0) }'
 done

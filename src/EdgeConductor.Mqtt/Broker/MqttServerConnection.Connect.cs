@@ -154,7 +154,7 @@ internal sealed partial class MqttServerConnection
         _lastActivityTicks = _broker.NowTicks;
         await SendConnAckAsync(connAck).ConfigureAwait(false);
         _connected = true;
-        _outputTask = Task.Run(OutputLoopAsync);
+        _outputTask = OutputLoopAsync();
         try
         {
             await Options.Hooks.OnClientConnectedAsync(_client).ConfigureAwait(false);

@@ -20,23 +20,25 @@ internal sealed partial class MqttServerConnection
         try
         {
             var resent = 0;
+            var written = 0;
             foreach (var inflight in session.SnapshotInflight())
             {
                 if (inflight.Released)
                 {
-                    MqttPacketWriter.Write(output, new PubRelPacket { PacketId = inflight.Packet.PacketId }, version);
+                    written += MqttPacketWriter.Write(output, new PubRelPacket { PacketId = inflight.Packet.PacketId }, version);
                 }
                 else
                 {
                     inflight.Packet.Dup = true;
-                    MqttPacketWriter.Write(output, inflight.Packet, version);
+                    written += MqttPacketWriter.Write(output, inflight.Packet, version);
                     resent++;
                 }
             }
 
-            if (resent > 0)
+            if (written > 0)
             {
                 _broker.Metrics.MessagesSent(resent);
+                _broker.Metrics.BytesSent(written);
                 await output.FlushAsync().ConfigureAwait(false);
             }
 
@@ -44,7 +46,7 @@ internal sealed partial class MqttServerConnection
             {
                 var bytes = 0;
                 var messages = 0;
-                while (_control.TryDequeue(out var control))
+                while (TryDequeueControl(out var control))
                 {
                     bytes += MqttPacketWriter.Write(output, control, version);
                 }
@@ -75,7 +77,7 @@ internal sealed partial class MqttServerConnection
                     continue;
                 }
 
-                if (_closing && _control.IsEmpty)
+                if (_closing && !HasControl)
                 {
                     return;
                 }
@@ -92,22 +94,34 @@ internal sealed partial class MqttServerConnection
     /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>
     private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
     {
-        var reader = session.QueueReader;
-        while (reader.TryPeek(out var head))
+        var reader = session.QueueReaderOrNull;
+        while (true)
         {
-            if (head.QoS != MqttQualityOfService.AtMostOnce)
+            QueuedMessage item;
+            if (session.Stash is { } stashed)
+            {
+                item = stashed;
+                session.Stash = null;
+            }
+            else if (reader is null || !reader.TryRead(out item))
+            {
+                break;
+            }
+
+            if (item.QoS != MqttQualityOfService.AtMostOnce)
             {
                 lock (session.SyncRoot)
                 {
                     if (session.InflightCountUnsafe >= _sendQuota)
                     {
+                        // Window full: park it (in the session, so it survives a reconnect) until an ack frees a slot.
+                        session.Stash = item;
                         packet = null!;
                         return false;
                     }
                 }
             }
 
-            reader.TryRead(out var item);
             var message = item.Message;
             uint? remainingExpiry = null;
             if (message.ExpiresAtTicks != 0)

@@ -10,6 +10,7 @@ internal sealed partial class MqttServerConnection
     private Channel<PendingPublish>? _pending;
     private int _pendingCount;
     private int _inboundUnacked;
+    private volatile bool _hookFailed;
 
     private ValueTask HandlePublishAsync(PublishPacket packet)
     {
@@ -37,6 +38,11 @@ internal sealed partial class MqttServerConnection
         }
 
         var message = _broker.CreateMessage(topic, packet.Payload, packet.QoS, packet.Retain, packet.Properties, _client!.ClientId);
+        if (ReferenceEquals(Options.Hooks, MqttBrokerHooks.AllowAll) && Volatile.Read(ref _pendingCount) == 0)
+        {
+            return CompletePublishAsync(packet, message, MqttPublishResult.Accept);
+        }
+
         ValueTask<MqttPublishResult> hook;
         try
         {
@@ -44,13 +50,13 @@ internal sealed partial class MqttServerConnection
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ReportError(ex, "OnPublishAsync");
-            hook = ValueTask.FromResult(MqttPublishResult.Reject(MqttReasonCode.UnspecifiedError));
+            FailHook(ex);
+            return default;
         }
 
         if (hook.IsCompleted && Volatile.Read(ref _pendingCount) == 0)
         {
-            return CompletePublishAsync(packet, message, GetHookResult(hook));
+            return GetHookResult(hook) is { } result ? CompletePublishAsync(packet, message, result) : default;
         }
 
         return EnqueuePending(new PendingPublish(packet, message, hook));
@@ -135,12 +141,13 @@ internal sealed partial class MqttServerConnection
                     }
                     catch (Exception ex)
                     {
-                        if (ex is not OperationCanceledException)
-                        {
-                            ReportError(ex, "OnPublishAsync");
-                        }
+                        FailHook(ex);
+                        continue;
+                    }
 
-                        result = MqttPublishResult.Reject(MqttReasonCode.UnspecifiedError);
+                    if (_hookFailed)
+                    {
+                        continue; // nothing after a failed message is acknowledged either (acks stay in order)
                     }
 
                     await CompletePublishAsync(entry.Packet!, entry.Message!, result).ConfigureAwait(false);
@@ -157,17 +164,34 @@ internal sealed partial class MqttServerConnection
         }
     }
 
-    private MqttPublishResult GetHookResult(ValueTask<MqttPublishResult> hook)
+    private MqttPublishResult? GetHookResult(ValueTask<MqttPublishResult> hook)
     {
         try
         {
-            return hook.GetAwaiter().GetResult();
+            return _hookFailed ? null : hook.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
+        {
+            FailHook(ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The host could not take a message (e.g. its storage failed) — unlike a rejection, which is an answer. The message
+    /// must not be acknowledged: v3.1.1 has no negative acknowledgement, and a PUBACK would tell the client it was stored.
+    /// So the connection closes (v5: DISCONNECT 0x80) without acknowledging it or anything after it, and the client
+    /// redelivers on reconnect.
+    /// </summary>
+    private void FailHook(Exception ex)
+    {
+        if (ex is not OperationCanceledException)
         {
             ReportError(ex, "OnPublishAsync");
-            return MqttPublishResult.Reject(MqttReasonCode.UnspecifiedError);
         }
+
+        _hookFailed = true;
+        Abort(MqttDisconnectReason.AdministrativeAction, IsV5 ? MqttReasonCode.UnspecifiedError : null);
     }
 
     private ValueTask CompletePublishAsync(PublishPacket packet, MqttApplicationMessage message, MqttPublishResult result)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -19,7 +18,7 @@ internal sealed partial class MqttServerConnection
     private readonly MqttConnectionInfo _info;
     private readonly CancellationToken _cancellationToken;
     private readonly AsyncSignal _signal = new();
-    private readonly ConcurrentQueue<MqttPacket> _control = new();
+    private Queue<MqttPacket>? _control;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _createdTicks;
     private MqttProtocolVersion _version = MqttProtocolVersion.Unknown;
@@ -101,8 +100,38 @@ internal sealed partial class MqttServerConnection
     /// <summary>Queues a control packet (ack, SUBACK, PINGRESP, DISCONNECT) for the output loop.</summary>
     public void Send(MqttPacket packet)
     {
-        _control.Enqueue(packet);
+        lock (_signal)
+        {
+            (_control ??= new Queue<MqttPacket>()).Enqueue(packet);
+        }
+
         _signal.Set();
+    }
+
+    private bool TryDequeueControl(out MqttPacket packet)
+    {
+        lock (_signal)
+        {
+            if (_control is { Count: > 0 } queue)
+            {
+                packet = queue.Dequeue();
+                return true;
+            }
+        }
+
+        packet = null!;
+        return false;
+    }
+
+    private bool HasControl
+    {
+        get
+        {
+            lock (_signal)
+            {
+                return _control is { Count: > 0 };
+            }
+        }
     }
 
     /// <summary>Wakes the output loop (new queued message or freed in-flight slot).</summary>

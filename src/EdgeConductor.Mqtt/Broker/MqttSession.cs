@@ -11,7 +11,8 @@ namespace EdgeConductor.Mqtt.Broker;
 /// </summary>
 internal sealed partial class MqttSession
 {
-    private readonly Channel<QueuedMessage> _queue;
+    private readonly int _maxQueuedMessages;
+    private Channel<QueuedMessage>? _queue;
     private Dictionary<string, MqttSubscription>? _subscriptions;
     private Dictionary<ushort, InflightMessage>? _inflight;
     private HashSet<ushort>? _incomingQos2;
@@ -22,18 +23,13 @@ internal sealed partial class MqttSession
     public MqttSession(string clientId, int maxQueuedMessages)
     {
         ClientId = clientId;
-        _queue = Channel.CreateBounded<QueuedMessage>(new BoundedChannelOptions(Math.Max(1, maxQueuedMessages))
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
+        _maxQueuedMessages = Math.Max(1, maxQueuedMessages);
     }
 
     public string ClientId { get; }
 
-    public object SyncRoot => _queue;
+    /// <summary>Guards in-flight state and packet ids (the session is private to the broker).</summary>
+    public object SyncRoot => this;
 
     /// <summary>The connection currently attached, if any.</summary>
     public MqttServerConnection? Connection { get; set; }
@@ -55,13 +51,29 @@ internal sealed partial class MqttSession
 
     public bool Discarded { get; set; }
 
-    public ChannelReader<QueuedMessage> QueueReader => _queue.Reader;
+    /// <summary>The delivery queue's reader, or null while nothing was ever queued (idle sessions hold no queue).</summary>
+    public ChannelReader<QueuedMessage>? QueueReaderOrNull => Volatile.Read(ref _queue)?.Reader;
 
-    public ChannelWriter<QueuedMessage> QueueWriter => _queue.Writer;
+    public ChannelWriter<QueuedMessage> QueueWriter => (Volatile.Read(ref _queue) ?? CreateQueue()).Writer;
+
+    private Channel<QueuedMessage> CreateQueue()
+    {
+        var queue = Channel.CreateBounded<QueuedMessage>(new BoundedChannelOptions(_maxQueuedMessages)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = false,
+        });
+        return Interlocked.CompareExchange(ref _queue, queue, null) ?? queue;
+    }
 
     public long DroppedMessages => Volatile.Read(ref _dropped);
 
-    public int QueuedCount => _queue.Reader.Count;
+    public int QueuedCount => (_queue?.Reader.Count ?? 0) + (Stash.HasValue ? 1 : 0);
+
+    /// <summary>Head-of-queue message taken out but held back by the in-flight window. Output loop only.</summary>
+    public QueuedMessage? Stash { get; set; }
 
     public int InflightCount
     {
@@ -181,8 +193,12 @@ internal sealed partial class MqttSession
         {
             _inflight?.Clear();
             _incomingQos2?.Clear();
-            while (_queue.Reader.TryRead(out _))
+            Stash = null;
+            if (_queue is not null)
             {
+                while (_queue.Reader.TryRead(out _))
+                {
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ public sealed class MqttTcpListener : IAsyncDisposable
     private readonly MqttBroker _broker;
     private readonly Socket _listenSocket;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly ConcurrentDictionary<SocketDuplexPipe, byte> _connections = new();
     private Task? _acceptTask;
 
     public MqttTcpListener(MqttBroker broker, IPEndPoint endPoint, int backlog = 4096)
@@ -51,9 +51,7 @@ public sealed class MqttTcpListener : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            var task = RunAsync(socket);
-            _connections.TryAdd(task, 0);
-            _ = task.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _connections, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = RunAsync(socket);
         }
     }
 
@@ -61,6 +59,7 @@ public sealed class MqttTcpListener : IAsyncDisposable
     {
         await Task.Yield();
         var pipe = new SocketDuplexPipe(socket);
+        _connections.TryAdd(pipe, 0);
         var info = new MqttConnectionInfo(socket.RemoteEndPoint, false, "tcp");
         pipe.Start();
         try
@@ -74,6 +73,7 @@ public sealed class MqttTcpListener : IAsyncDisposable
         finally
         {
             await pipe.DisposeAsync().ConfigureAwait(false);
+            _connections.TryRemove(pipe, out _);
         }
     }
 
@@ -86,7 +86,11 @@ public sealed class MqttTcpListener : IAsyncDisposable
             await _acceptTask.ConfigureAwait(false);
         }
 
-        await Task.WhenAny(Task.WhenAll(_connections.Keys), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        for (var i = 0; i < 100 && !_connections.IsEmpty; i++)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
         _shutdown.Dispose();
     }
 }

@@ -12,9 +12,11 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 {
     private const int MinimumReceiveSize = 2048;
 
+    // Inline schedulers: the application's read loop resumes directly on the receive completion, and the send loop
+    // directly on the application's flush, saving two thread-pool hops per batch. Neither side blocks.
     private static readonly PipeOptions InputOptions = new(
         pool: MemoryPool<byte>.Shared,
-        readerScheduler: PipeScheduler.ThreadPool,
+        readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 256 * 1024,
         resumeWriterThreshold: 128 * 1024,
@@ -23,7 +25,7 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     private static readonly PipeOptions OutputOptions = new(
         pool: MemoryPool<byte>.Shared,
-        readerScheduler: PipeScheduler.ThreadPool,
+        readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 256 * 1024,
         resumeWriterThreshold: 128 * 1024,
@@ -141,6 +143,12 @@ internal sealed class SocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Let the send loop drain what the application wrote (e.g. a final DISCONNECT) before tearing down.
+        if (_sendTask is not null && !_sendTask.IsCompleted)
+        {
+            await Task.WhenAny(_sendTask, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        }
+
         _output.Reader.CancelPendingRead();
         _socket.Dispose();
         if (_receiveTask is not null)

@@ -133,7 +133,7 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
             active = now - (long)DevicePresence.ActiveWindow.TotalMilliseconds,
         });
         var where = "1=1";
-        if (orgIds is not null) { where = "org_id IN @orgIds"; p.Add("orgIds", orgIds.ToArray()); }
+        if (orgIds is not null) where = Database.InList("org_id", "org", orgIds, p);
         await using var conn = await db.OpenAsync(ct);
         var row = await conn.QuerySingleAsync<CountRow>($"""
             SELECT COUNT(*) AS total,

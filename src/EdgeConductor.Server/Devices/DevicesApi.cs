@@ -28,14 +28,15 @@ public static class DevicesApi
 
     private static async Task<IResult> Register(RegisterRequest? body, RequestContext ctx, DeviceStore devices, AuditLog audit)
     {
-        ctx.RequireRole(Roles.Managers);
         body = Check.Body(body);
+        var orgId = Check.Optional(body.OrgId, "org_id", 64) ?? ctx.Caller.OrgId;
+        // Visibility before role, as everywhere else: another org's id is 404 for every role, never a 403.
+        if (orgId is not null) await ctx.RequireOrgAsync(orgId);
+        ctx.RequireRole(Roles.Managers);
+        if (orgId is null && !ctx.Caller.IsSuperAdmin) throw ApiException.Invalid("org_id", "is required");
         var serial = SerialNumber.Validate(body.SerialNo);
         var productType = Check.Required(body.ProductType, "product_type", 64);
         var fw = Check.Optional(body.FwVersion, "fw_version", 64);
-        var orgId = Check.Optional(body.OrgId, "org_id", 64) ?? ctx.Caller.OrgId;
-        if (orgId is null && !ctx.Caller.IsSuperAdmin) throw ApiException.Invalid("org_id", "is required");
-        if (orgId is not null) await ctx.RequireOrgAsync(orgId);
 
         var (outcome, device, secret) = await devices.RegisterAsync(serial, productType, fw, orgId, ctx.Aborted);
         switch (outcome)

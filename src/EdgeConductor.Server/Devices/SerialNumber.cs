@@ -18,6 +18,7 @@ public static partial class SerialNumber
         return serial;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    // \z, not $: in .NET "$" also matches before a final newline, which would let "EC-001\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex Pattern();
 }

@@ -43,7 +43,7 @@ public static class ServiceRegistration
         s.AddSingleton<AuditLog>();
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
-        s.AddTelemetryFeatures();
+        s.AddTelemetryFeatures(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 

@@ -12,9 +12,9 @@ namespace EdgeConductor.Server.Hosting;
 internal static class TelemetryRegistration
 {
     /// <summary>The hot path: ingest (group commit), shadow, commands, live streams, presence, notifications.</summary>
-    public static IServiceCollection AddTelemetryFeatures(this IServiceCollection s)
+    public static IServiceCollection AddTelemetryFeatures(this IServiceCollection s, IConfiguration config)
     {
-        s.TryAddSingleton(new TelemetryOptions());
+        s.TryAddSingleton(TelemetryOptions.FromConfiguration(config));
         s.TryAddSingleton(new PresenceOptions());
         s.AddSingleton<TelemetryMetrics>();
         s.AddSingleton<TelemetryIngestor>();

@@ -7,11 +7,13 @@ namespace EdgeConductor.Server.Observability;
 public sealed class DeviceGauges : IDisposable
 {
     public const string MeterName = "EdgeConductor.Server";
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private DeviceStore.Counts _counts = new(0, 0, 0);
 
-    public DeviceGauges()
+    /// <summary>The meter comes from the host's <see cref="IMeterFactory"/>, so /metrics shows this host's registry only.</summary>
+    public DeviceGauges(IMeterFactory meterFactory)
     {
+        _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableGauge("ec.devices", () => new[]
         {
             new Measurement<long>(_counts.Total, new KeyValuePair<string, object?>("status", "registered")),

@@ -16,23 +16,35 @@ public sealed class PrometheusExporter : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, Series> _series = new();
+    private readonly IMeterFactory _meterFactory;
 
-    public PrometheusExporter()
+    public PrometheusExporter(IMeterFactory meterFactory)
     {
+        _meterFactory = meterFactory;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            var meter = instrument.Meter.Name;
-            if (meter.StartsWith("EdgeConductor", StringComparison.Ordinal) ||
-                (meter == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration"))
-            {
-                _series[instrument] = new Series(instrument);
-                listener.EnableMeasurementEvents(instrument);
-            }
+            if (!IsOurs(instrument)) return;
+            _series[instrument] = new Series(instrument);
+            listener.EnableMeasurementEvents(instrument);
         };
+        _listener.MeasurementsCompleted = (instrument, _) => _series.TryRemove(instrument, out Series? _);
         _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
         _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
         _listener.Start();
+    }
+
+    /// <summary>
+    /// A MeterListener hears every meter in the process, so keep to this host's: meters made by this host's
+    /// <see cref="IMeterFactory"/> (ASP.NET Core's request duration, ours), or unscoped EdgeConductor meters. Without this,
+    /// two hosts in one process (tests, or an embedded server) would each export the other's series.
+    /// </summary>
+    private bool IsOurs(Instrument instrument)
+    {
+        var meter = instrument.Meter;
+        if (meter.Scope is not null && !ReferenceEquals(meter.Scope, _meterFactory)) return false;
+        return meter.Name.StartsWith("EdgeConductor", StringComparison.Ordinal) ||
+               (meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration");
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -45,7 +57,12 @@ public sealed class PrometheusExporter : IDisposable
         foreach (var s in _series.Values) s.BeginObservation();
         _listener.RecordObservableInstruments();
         var sb = new StringBuilder();
-        foreach (var s in _series.Values.OrderBy(s => s.Name, StringComparer.Ordinal)) s.Render(sb);
+        // One HELP/TYPE header per metric name, even when several instruments map to it.
+        foreach (var family in _series.Values.Where(s => !s.IsEmpty).GroupBy(s => s.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            family.First().RenderHeader(sb);
+            foreach (var s in family) s.RenderSamples(sb);
+        }
         return sb.ToString();
     }
 
@@ -113,11 +130,16 @@ public sealed class PrometheusExporter : IDisposable
             else _values.AddOrUpdate(labels, value, (_, old) => old + value);
         }
 
-        public void Render(StringBuilder sb)
+        public bool IsEmpty => _values.IsEmpty && _histograms.IsEmpty;
+
+        public void RenderHeader(StringBuilder sb)
         {
-            if (_values.IsEmpty && _histograms.IsEmpty) return;
             if (_instrument.Description is { Length: > 0 } d) sb.Append("# HELP ").Append(Name).Append(' ').Append(d.Replace("\n", " ")).Append('\n');
             sb.Append("# TYPE ").Append(Name).Append(' ').Append(_type).Append('\n');
+        }
+
+        public void RenderSamples(StringBuilder sb)
+        {
             foreach (var (labels, v) in _values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 sb.Append(Name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').Append(Num(v)).Append('\n');
             foreach (var (labels, h) in _histograms.OrderBy(kv => kv.Key, StringComparer.Ordinal))

@@ -50,11 +50,17 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
     public async Task<IReadOnlyList<ReportedResult>> ApplyReportedAsync(DbConnection conn, DbTransaction tx,
         IEnumerable<IGrouping<DeviceRef, (System.Text.Json.Nodes.JsonObject Fields, long Ts, long ReceivedAt)>> byDevice)
     {
-        var results = new List<ReportedResult>();
-        foreach (var group in byDevice)
+        var groups = byDevice.ToList();
+        var results = new List<ReportedResult>(groups.Count);
+        // One read for the whole batch (rows locked on PostgreSQL; SQLite's write transaction already excludes writers).
+        var p = new DynamicParameters();
+        var where = Database.InList("id", "dev", groups.Select(g => g.Key.Id).Distinct(), p);
+        var rows = (await conn.QueryAsync<Row>(
+            $"SELECT id, shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE {where}{db.ForUpdate()}",
+            p, tx)).ToDictionary(r => r.Id);
+        foreach (var group in groups)
         {
-            var row = await conn.QuerySingleOrDefaultAsync<Row>(SelectSql + db.ForUpdate(), new { id = group.Key.Id }, tx);
-            if (row is null) continue; // deleted while connected: nothing to update
+            if (!rows.TryGetValue(group.Key.Id, out var row)) continue; // deleted while connected: nothing to update
             var state = row.ToState();
             var changed = false;
             long lastSeen = row.LastSeen ?? 0;
@@ -78,6 +84,7 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
 
     private sealed class Row
     {
+        public string Id { get; set; } = "";
         public string ShadowDesired { get; set; } = "{}";
         public string ShadowReported { get; set; } = "{}";
         public string ShadowMetadata { get; set; } = "{}";

@@ -56,6 +56,23 @@ public sealed class Database : IAsyncDisposable
         return conn;
     }
 
+    /// <summary>
+    /// <c>column IN (@name0, @name1, …)</c> with one parameter per value added to <paramref name="p"/>. Use this instead of
+    /// Dapper's <c>IN @list</c>, which Dapper sends to Npgsql as one array parameter (<c>IN $1</c>, a syntax error on
+    /// PostgreSQL). An empty list gives a condition that is always false.
+    /// </summary>
+    public static string InList(string column, string name, IEnumerable<string> values, DynamicParameters p)
+    {
+        var names = new List<string>();
+        foreach (var v in values)
+        {
+            var n = name + names.Count;
+            p.Add(n, v);
+            names.Add("@" + n);
+        }
+        return names.Count == 0 ? "1=0" : $"{column} IN ({string.Join(", ", names)})";
+    }
+
     /// <summary>True when <paramref name="ex"/> is a unique-constraint violation on either engine.</summary>
     public static bool IsUniqueViolation(Exception ex) => ex switch
     {

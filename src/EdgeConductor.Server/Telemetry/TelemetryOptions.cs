@@ -16,4 +16,12 @@ public sealed class TelemetryOptions
 
     /// <summary>Retention for devices that belong to no org.</summary>
     public int DefaultRetentionDays { get; set; } = 7;
+
+    /// <summary>EC_TELEMETRY_MAX_BATCH overrides <see cref="MaxBatch"/> (1 = one transaction per message, for comparisons).</summary>
+    public static TelemetryOptions FromConfiguration(IConfiguration config)
+    {
+        var o = new TelemetryOptions();
+        if (int.TryParse(config["EC_TELEMETRY_MAX_BATCH"], out var batch) && batch > 0) o.MaxBatch = batch;
+        return o;
+    }
 }

@@ -62,17 +62,42 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
     {
         await using var conn = await db.OpenAsync(CancellationToken.None);
         await using var tx = await conn.BeginTransactionAsync();
-        var rows = batch.Where(i => i.Kind == DeviceMessageKind.Telemetry)
-            .Select(i => new { device_id = i.Device.Id, org_id = i.Device.OrgId, ts = i.Payload.Ts, received_at = i.ReceivedAt, payload = i.Payload.Json })
-            .ToList();
-        if (rows.Count > 0)
-            await conn.ExecuteAsync(
-                $"INSERT INTO telemetry (device_id, org_id, ts, received_at, payload) VALUES (@device_id, @org_id, @ts, @received_at, {db.JsonParam("payload")})",
-                rows, tx);
+        var rows = batch.Where(i => i.Kind == DeviceMessageKind.Telemetry).ToList();
+        for (var start = 0; start < rows.Count; start += InsertChunk)
+        {
+            var chunk = rows.GetRange(start, Math.Min(InsertChunk, rows.Count - start));
+            await conn.ExecuteAsync(InsertSql(chunk.Count), InsertParameters(chunk), tx);
+        }
         var results = await shadows.ApplyReportedAsync(conn, tx,
             batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt)));
         await tx.CommitAsync();
         return results;
+    }
+
+    /// <summary>Rows per multi-row INSERT (5 parameters each; well under SQLite's and PostgreSQL's parameter limits).</summary>
+    private const int InsertChunk = 200;
+    private readonly Dictionary<int, string> _insertSql = new();
+
+    private string InsertSql(int rows)
+    {
+        if (_insertSql.TryGetValue(rows, out var sql)) return sql;
+        var values = Enumerable.Range(0, rows).Select(i => $"(@d{i}, @o{i}, @t{i}, @r{i}, {db.JsonParam("p" + i)})");
+        return _insertSql[rows] = "INSERT INTO telemetry (device_id, org_id, ts, received_at, payload) VALUES " + string.Join(", ", values);
+    }
+
+    private static DynamicParameters InsertParameters(List<IngestItem> chunk)
+    {
+        var p = new DynamicParameters();
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var item = chunk[i];
+            p.Add("d" + i, item.Device.Id);
+            p.Add("o" + i, item.Device.OrgId);
+            p.Add("t" + i, item.Payload.Ts);
+            p.Add("r" + i, item.ReceivedAt);
+            p.Add("p" + i, item.Payload.Json);
+        }
+        return p;
     }
 
     private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)

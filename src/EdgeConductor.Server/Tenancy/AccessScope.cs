@@ -1,5 +1,6 @@
 using Dapper;
 using EdgeConductor.Server.Auth;
+using EdgeConductor.Server.Storage;
 
 namespace EdgeConductor.Server.Tenancy;
 
@@ -54,9 +55,7 @@ public sealed class AccessScope
     public string OrgFilter(string column, DynamicParameters p)
     {
         if (AllOrgs) return "1=1";
-        if (OrgIds.Count == 0) return "1=0";
-        p.Add("scope_orgs", OrgIds.ToArray());
-        return $"{column} IN @scope_orgs";
+        return Database.InList(column, "scope_org", OrgIds.Order(StringComparer.Ordinal), p);
     }
 
     /// <summary>A SQL condition restricting a devices table aliased <paramref name="alias"/> to the caller's devices.</summary>

@@ -11,10 +11,11 @@ internal sealed class TestBroker : IAsyncDisposable
 {
     private readonly List<MqttClient> _clients = [];
 
-    private TestBroker(MqttBroker broker, MqttTcpListener listener)
+    private TestBroker(MqttBroker broker, MqttTcpListener listener, List<Exception> errors)
     {
         Broker = broker;
         Listener = listener;
+        Errors = errors;
     }
 
     public MqttBroker Broker { get; }
@@ -23,7 +24,8 @@ internal sealed class TestBroker : IAsyncDisposable
 
     public int Port => Listener.LocalEndPoint.Port;
 
-    public List<Exception> Errors { get; } = [];
+    /// <summary>Unexpected exceptions the broker reported (hook failures excluded by tests that provoke them).</summary>
+    public List<Exception> Errors { get; }
 
     public static TestBroker Start(Action<MqttBrokerOptions>? configure = null)
     {
@@ -43,9 +45,7 @@ internal sealed class TestBroker : IAsyncDisposable
         var broker = new MqttBroker(options);
         var listener = new MqttTcpListener(broker, new IPEndPoint(IPAddress.Loopback, 0));
         listener.Start();
-        var test = new TestBroker(broker, listener);
-        test.Errors.AddRange(errors);
-        return test;
+        return new TestBroker(broker, listener, errors);
     }
 
     public MqttClient CreateClient(string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, Action<MqttClientOptions>? configure = null)

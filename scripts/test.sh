@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The one test command (README "Quick start"; .ci/run calls exactly this).
+#  1. Installs the Debian packages the tests use, only those that are missing (apt-get update at most once):
+#     postgresql (throwaway clusters for the PostgreSQL tests), mosquitto + mosquitto-clients + python3-paho-mqtt
+#     (reference broker and independent MQTT clients for interop tests), sqlite3 (inspecting test databases).
+#  2. Runs every test project of EdgeConductor.slnx.
+#  3. Ends with one plain line "N passed, N failed, N skipped" summed over all test projects (from the TRX files),
+#     and exits non-zero if anything failed or the build broke.
+# Extra arguments go to 'dotnet test' (e.g. ./scripts/test.sh --filter "FullyQualifiedName~Devices").
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+CONFIGURATION=${CONFIGURATION:-Debug}
+RESULTS="$ROOT/TestResults/run"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+start=$(date +%s)
+
+# ---- 1. system packages -------------------------------------------------------------------------------------------
+PACKAGES=(postgresql mosquitto mosquitto-clients python3-paho-mqtt sqlite3)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "==> installing missing packages: ${missing[*]}"
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null; then SUDO=(sudo -n); else
+      echo "error: missing packages (${missing[*]}) and not root; install them with apt-get, then re-run." >&2
+      echo "0 passed, 1 failed"; exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${SUDO[@]}" apt-get update -qq </dev/null || \
+     ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
+    echo "error: could not install ${missing[*]}" >&2
+    echo "0 passed, 1 failed"; exit 1
+  fi
+else
+  echo "==> system packages present: ${PACKAGES[*]}"
+fi
+
+# ---- 2. tests -----------------------------------------------------------------------------------------------------
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+extra=()
+# In CI no compiler/MSBuild server may outlive the run (they would hold the job's output open).
+if [[ "${CI:-}" == "true" ]]; then extra+=(--disable-build-servers); fi
+
+echo "==> dotnet test EdgeConductor.slnx ($CONFIGURATION)"
+dotnet test "$ROOT/EdgeConductor.slnx" -c "$CONFIGURATION" "${extra[@]}" \
+  --logger "console;verbosity=normal" --logger "trx" --results-directory "$RESULTS" \
+  --blame-hang-timeout 15m "$@" </dev/null
+status=$?
+
+# ---- 3. summary ---------------------------------------------------------------------------------------------------
+passed=0; failed=0; skipped=0; files=0
+attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
+while IFS= read -r -d '' trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  [[ -z "$counters" ]] && continue
+  files=$((files + 1))
+  v=$(attr passed "$counters"); passed=$((passed + ${v:-0}))
+  for a in failed error timeout aborted; do v=$(attr "$a" "$counters"); failed=$((failed + ${v:-0})); done
+  v=$(attr notExecuted "$counters"); skipped=$((skipped + ${v:-0}))
+done < <(find "$RESULTS" -name '*.trx' -print0)
+
+if ((status != 0 && failed == 0)); then failed=1; fi # build break or test host crash: never report success
+elapsed=$(( $(date +%s) - start ))
+echo "==> ${files} test project(s), ${elapsed}s"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit $(( status != 0 ? 1 : 0 ))

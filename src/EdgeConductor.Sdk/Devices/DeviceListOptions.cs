@@ -1,0 +1,26 @@
+namespace EdgeConductor.Sdk.Devices;
+
+/// <summary>Filters and paging of <see cref="DevicesClient.ListAsync"/>.</summary>
+public sealed record DeviceListOptions
+{
+    /// <summary>Only devices of this org.</summary>
+    public string? OrgId { get; init; }
+
+    /// <summary>Only devices assigned to this tenant or customer user.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>Only devices in this room.</summary>
+    public string? RoomId { get; init; }
+
+    /// <summary>Only devices of this product type.</summary>
+    public string? ProductType { get; init; }
+
+    /// <summary>Only online devices (true) or offline ones (false).</summary>
+    public bool? Online { get; init; }
+
+    /// <summary>Page size, 1–1000 (server default 100). <see cref="DevicesClient.ListAllAsync"/> ignores it.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>How many devices to skip.</summary>
+    public int? Offset { get; init; }
+}

@@ -1,0 +1,40 @@
+using EdgeConductor.Sdk.Http;
+
+namespace EdgeConductor.Sdk.Orgs;
+
+/// <summary>Organizations and their rooms: <c>client.Orgs</c>.</summary>
+public sealed class OrgsClient
+{
+    private readonly ApiTransport _api;
+
+    internal OrgsClient(ApiTransport api) => _api = api;
+
+    /// <summary>All organizations the caller has access to (an API key sees its own org).</summary>
+    public Task<IReadOnlyList<Org>> ListAsync(CancellationToken cancellationToken = default) =>
+        _api.SendAsync<IReadOnlyList<Org>>(HttpMethod.Get, "orgs?limit=1000", null, true, cancellationToken);
+
+    /// <summary>One org, including its white-label settings.</summary>
+    public Task<Org> GetAsync(string orgId, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<Org>(HttpMethod.Get, "orgs/" + ApiTransport.Segment(orgId), null, true, cancellationToken);
+
+    /// <summary>Creates an org. Only super admins and partners may; an org API key gets 403.</summary>
+    public Task<Org> CreateAsync(CreateOrgRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _api.SendAsync<Org>(HttpMethod.Post, "orgs", request, false, cancellationToken);
+    }
+
+    /// <summary>Creates an org named <paramref name="name"/>; see <see cref="CreateAsync(CreateOrgRequest, CancellationToken)"/>.</summary>
+    public Task<Org> CreateAsync(string name, CancellationToken cancellationToken = default) => CreateAsync(new CreateOrgRequest(name), cancellationToken);
+
+    /// <summary>All rooms / zones of an org.</summary>
+    public Task<IReadOnlyList<Room>> RoomsAsync(string orgId, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<IReadOnlyList<Room>>(HttpMethod.Get, $"orgs/{ApiTransport.Segment(orgId)}/rooms", null, true, cancellationToken);
+
+    /// <summary>Creates a room in an org.</summary>
+    public Task<Room> CreateRoomAsync(string orgId, CreateRoomRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _api.SendAsync<Room>(HttpMethod.Post, $"orgs/{ApiTransport.Segment(orgId)}/rooms", request, false, cancellationToken);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EdgeConductor.Mqtt.Codec;
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Tests.Infrastructure;
+
+namespace EdgeConductor.Mqtt.Tests.Fuzz;
+
+public sealed class LiveBrokerFuzzTests
+{
+    [Fact]
+    public async Task Fuzz_ThousandsOfMutatedPacketsAgainstListener_BrokerSurvivesOthersUnaffectedMemoryReturns()
+    {
+        await using var test = TestBroker.Start(o => o.ConnectTimeout = TimeSpan.FromSeconds(2));
+        var subscriber = await test.ConnectAsync("healthy-sub");
+        await subscriber.SubscribeAsync("healthy/#", MqttQualityOfService.AtLeastOnce);
+        var publisher = await test.ConnectAsync("healthy-pub");
+
+        // Warm up, then take the baseline.
+        await RunFuzzAsync(test.Port, seed: 1, cases: 200, TimeSpan.FromSeconds(5));
+        await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 2, TimeSpan.FromSeconds(15));
+        var baseline = Heap();
+
+        var healthy = Task.Run(async () =>
+        {
+            var i = 0;
+            var stopwatch = Stopwatch.StartNew();
+            while (stopwatch.Elapsed < TimeSpan.FromSeconds(12))
+            {
+                Assert.Equal(MqttReasonCode.Success, await publisher.PublishAsync("healthy/x", (i++).ToString(), MqttQualityOfService.AtLeastOnce));
+                Assert.Equal((i - 1).ToString(), (await subscriber.ReceiveAsync()).Text());
+                await Task.Delay(20);
+            }
+
+            return i;
+        });
+
+        var sent = await RunFuzzAsync(test.Port, seed: 42, cases: 5000, TimeSpan.FromSeconds(25));
+        var exchanged = await healthy;
+        Assert.True(sent >= 2000, $"only {sent} fuzz cases ran");
+        Assert.True(exchanged > 50, $"healthy pair exchanged only {exchanged}");
+
+        await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 2, TimeSpan.FromSeconds(15), "fuzz connections cleaned up");
+        Assert.Equal(2, test.Broker.ConnectedClientCount);
+        Assert.Empty(test.Errors);
+
+        // Still fully functional for a new client.
+        var late = await test.ConnectAsync("after-fuzz");
+        await late.SubscribeAsync("after/#", MqttQualityOfService.ExactlyOnce);
+        await publisher.PublishAsync("after/x", "ok", MqttQualityOfService.ExactlyOnce);
+        Assert.Equal("ok", (await late.ReceiveAsync()).Text());
+
+        var after = Heap();
+        Assert.True(after - baseline < 12 * 1024 * 1024, $"heap {baseline / 1024} KB -> {after / 1024} KB");
+    }
+
+    private static long Heap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(true);
+    }
+
+    private static async Task<int> RunFuzzAsync(int port, int seed, int cases, TimeSpan budget)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var next = 0;
+        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            var mutator = new PacketMutator(seed * 100 + w);
+            while (stopwatch.Elapsed < budget)
+            {
+                var index = Interlocked.Increment(ref next);
+                if (index > cases)
+                {
+                    return;
+                }
+
+                await OneCaseAsync(port, mutator, index);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return Math.Min(next, cases);
+    }
+
+    private static async Task OneCaseAsync(int port, PacketMutator mutator, int index)
+    {
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, LingerState = new LingerOption(true, 0) };
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        var payload = new List<byte>();
+        var mode = index % 4;
+        if (mode != 0)
+        {
+            // Most cases start with a valid CONNECT so the mutated packet reaches the session layer.
+            var version = mode == 1 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500;
+            payload.AddRange(MqttPacketWriter.ToArray(new ConnectPacket { ProtocolVersion = version, ClientId = "fuzz-" + index, KeepAlive = 5 }, version));
+        }
+
+        var packets = mutator.Random.Next(1, 4);
+        for (var i = 0; i < packets; i++)
+        {
+            payload.AddRange(mutator.Next());
+        }
+
+        try
+        {
+            await socket.SendAsync(payload.ToArray(), SocketFlags.None);
+            var buffer = new byte[4096];
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(40));
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            // Closed by the broker or our own timeout: both fine.
+        }
+    }
+}

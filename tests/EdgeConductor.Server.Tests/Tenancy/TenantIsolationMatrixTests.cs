@@ -1,0 +1,293 @@
+using System.Net.Http.Json;
+
+namespace EdgeConductor.Server.Tests.Tenancy;
+
+/// <summary>Who acts in the isolation matrix. Everyone but the super admin belongs to org A (partner A owns org A).</summary>
+public enum Actor
+{
+    SuperAdmin,
+    PartnerOfA,
+    OrgAdminOfA,
+    ApiKeyOfA,
+    CustomerOfA,
+    TenantOfA,
+}
+
+/// <summary>Whose resource the request is about: org A's (the actor's own) or org B's (someone else's).</summary>
+public enum Side
+{
+    Own,
+    Other,
+}
+
+/// <summary>What an endpoint lets a role do with a resource it can see.</summary>
+public enum Access
+{
+    /// <summary>Every member of the org may see it.</summary>
+    Read,
+
+    /// <summary>Only managers (super admin, the org's partner, org admins, API keys) may use it; others who can see the org get 403.</summary>
+    Manage,
+
+    /// <summary>Only the super admin and the partner itself; everyone else gets 404.</summary>
+    PartnerOnly,
+}
+
+/// <summary>Two orgs under two partners, each with a room, users of every role and an API key.</summary>
+public sealed class IsolationWorld
+{
+    public required TestPartner PartnerA { get; init; }
+    public required TestPartner PartnerB { get; init; }
+    public required TestOrg OrgA { get; init; }
+    public required TestOrg OrgB { get; init; }
+    public required TestRoom RoomA { get; init; }
+    public required TestRoom RoomB { get; init; }
+    public required TestUser PartnerUserA { get; init; }
+    public required TestUser OrgAdminA { get; init; }
+    public required TestUser CustomerA { get; init; }
+    public required TestUser CustomerB { get; init; }
+    public required TestUser TenantA { get; init; }
+    public required TestApiKey KeyA { get; init; }
+    public required string AdminToken { get; init; }
+
+    public TestOrg Org(Side s) => s == Side.Own ? OrgA : OrgB;
+    public TestRoom Room(Side s) => s == Side.Own ? RoomA : RoomB;
+    public TestUser Customer(Side s) => s == Side.Own ? CustomerA : CustomerB;
+    public TestPartner Partner(Side s) => s == Side.Own ? PartnerA : PartnerB;
+
+    public string Token(Actor a) => a switch
+    {
+        Actor.SuperAdmin => AdminToken,
+        Actor.PartnerOfA => PartnerUserA.Token,
+        Actor.OrgAdminOfA => OrgAdminA.Token,
+        Actor.ApiKeyOfA => KeyA.Key,
+        Actor.CustomerOfA => CustomerA.Token,
+        Actor.TenantOfA => TenantA.Token,
+        _ => throw new ArgumentOutOfRangeException(nameof(a)),
+    };
+
+    public static async Task<IsolationWorld> CreateAsync(EcApi api)
+    {
+        var pa = await api.CreatePartnerAsync();
+        var pb = await api.CreatePartnerAsync();
+        var a = await api.CreateOrgAsync(partnerId: pa.Id);
+        var b = await api.CreateOrgAsync(partnerId: pb.Id);
+        var roomA = await api.CreateRoomAsync(a.Id);
+        var roomB = await api.CreateRoomAsync(b.Id);
+        return new IsolationWorld
+        {
+            PartnerA = pa, PartnerB = pb, OrgA = a, OrgB = b, RoomA = roomA, RoomB = roomB,
+            PartnerUserA = await api.CreatePartnerUserAsync(pa.Id),
+            OrgAdminA = await api.CreateUserAsync(a.Id, "org_admin"),
+            CustomerA = await api.CreateUserAsync(a.Id, "customer"),
+            CustomerB = await api.CreateUserAsync(b.Id, "customer"),
+            TenantA = await api.CreateUserAsync(a.Id, "tenant", roomA.Id),
+            KeyA = await api.CreateApiKeyAsync(a.Id),
+            AdminToken = await api.AdminTokenAsync(),
+        };
+    }
+}
+
+public sealed class IsolationServer : EcServerFactory
+{
+    public IsolationWorld World { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        World = await IsolationWorld.CreateAsync(Api);
+    }
+}
+
+/// <summary>
+/// Tenant isolation, proven for every org-scoped endpoint × every role: acting on org B's resources answers 404 (never
+/// 200, never a 403 that would confirm the resource exists); acting on the actor's own org answers success, or 403 for a
+/// role that may see but not change. To cover a new endpoint, add one line to <see cref="Endpoints"/>.
+/// </summary>
+public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassFixture<IsolationServer>
+{
+    private const string B = EcApi.Base;
+
+    /// <summary>Builds the request for one case; may first create the target resource (as the super admin) in the side's org.</summary>
+    private delegate Task<HttpRequestMessage> RequestBuilder(IsolationWorld w, Side side, EcApi api);
+
+    private sealed record Endpoint(string Name, Access Access, HttpStatusCode Success, RequestBuilder Build);
+
+    private static HttpRequestMessage Req(HttpMethod m, string path, object? body = null) =>
+        new(m, path) { Content = body is null ? null : JsonContent.Create(body, options: HttpJson.Options) };
+
+    /// <summary>A fresh device in the side's org, in its room and assigned to its customer (so customers and tenants of A see A's).</summary>
+    private static async Task<string> DeviceIn(IsolationWorld w, Side s, EcApi api)
+    {
+        var d = await api.RegisterDeviceAsync(w.Org(s).Id);
+        await api.PatchDeviceAsync(d.SerialNo, new { room_id = w.Room(s).Id, tenant_id = w.Customer(s).Id });
+        return d.SerialNo;
+    }
+
+    private static readonly Endpoint[] Endpoints =
+    [
+        new("GET /orgs/:id", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}"))),
+        new("PATCH /orgs/:id", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Patch, $"{B}/orgs/{w.Org(s).Id}", new { primary_color = "#112233" }))),
+        new("GET /orgs/:id/users", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/users"))),
+        new("POST /orgs/:id/users", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/users", new { email = Unique.Email(), role = "customer", password = EcApi.DefaultPassword }))),
+        new("GET /orgs/:id/rooms", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/rooms"))),
+        new("POST /orgs/:id/rooms", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rooms", new { name = "Lab" }))),
+        new("GET /orgs/:id/api-keys", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/api-keys"))),
+        new("POST /orgs/:id/api-keys", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/api-keys", new { name = "k" }))),
+        new("DELETE /api-keys/:id", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Delete, $"{B}/api-keys/{(await api.CreateApiKeyAsync(w.Org(s).Id)).Id}")),
+        new("GET /orgs/:id/audit", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/audit"))),
+        new("POST /devices/register", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/devices/register", new { serial_no = Unique.Serial(), product_type = "EC-CLIMATE-V1", org_id = w.Org(s).Id }))),
+        new("GET /devices/:serial", Access.Read, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, api)}")),
+        new("PATCH /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Patch, $"{B}/devices/{await DeviceIn(w, s, api)}", new { tags = new[] { "x" } })),
+        new("DELETE /devices/:serial", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Delete, $"{B}/devices/{await DeviceIn(w, s, api)}")),
+        new("POST /devices/:serial/secret/rotate", Access.Manage, HttpStatusCode.OK, async (w, s, api) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, api)}/secret/rotate")),
+        new("GET /partners/:id", Access.PartnerOnly, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/partners/{w.Partner(s).Id}"))),
+        new("GET /partners/:id/stats", Access.PartnerOnly, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/partners/{w.Partner(s).Id}/stats"))),
+        new("POST /partners/:id/orgs", Access.PartnerOnly, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/partners/{w.Partner(s).Id}/orgs", new { name = Unique.Name(), plan = "enterprise" }))),
+    ];
+
+    public static TheoryData<string, Actor, Side> Cases()
+    {
+        var data = new TheoryData<string, Actor, Side>();
+        foreach (var e in Endpoints)
+            foreach (var a in Enum.GetValues<Actor>())
+                foreach (var s in Enum.GetValues<Side>())
+                    data.Add(e.Name, a, s);
+        return data;
+    }
+
+    private static HttpStatusCode Expected(Endpoint e, Actor a, Side s)
+    {
+        if (a == Actor.SuperAdmin) return e.Success;
+        if (s == Side.Other) return HttpStatusCode.NotFound;
+        var manager = a is Actor.PartnerOfA or Actor.OrgAdminOfA or Actor.ApiKeyOfA;
+        return e.Access switch
+        {
+            Access.Read => e.Success,
+            Access.Manage => manager ? e.Success : HttpStatusCode.Forbidden,
+            Access.PartnerOnly => a == Actor.PartnerOfA ? e.Success : HttpStatusCode.NotFound,
+            _ => throw new ArgumentOutOfRangeException(nameof(e)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Endpoint_Role_Side_AnswersAsTheMatrixSays(string endpoint, Actor actor, Side side)
+    {
+        var w = server.World;
+        var e = Endpoints.Single(x => x.Name == endpoint);
+        using var request = await e.Build(w, side, server.Api);
+        using var c = server.CreateClient(w.Token(actor));
+
+        var r = await c.SendAsync(request);
+
+        var expected = Expected(e, actor, side);
+        if (expected is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+            await r.ExpectProblemAsync(expected, expected == HttpStatusCode.NotFound ? "NOT_FOUND" : "FORBIDDEN");
+        else
+            await r.ExpectAsync(expected);
+    }
+
+    [Fact]
+    public void Matrix_CoversEveryOrgScopedEndpoint()
+    {
+        Assert.Equal(Endpoints.Length, Endpoints.Select(e => e.Name).Distinct().Count());
+        Assert.True(Endpoints.Length >= 18);
+    }
+
+    public static TheoryData<Actor> NonAdmins() => new(Enum.GetValues<Actor>().Where(a => a != Actor.SuperAdmin));
+
+    [Theory]
+    [MemberData(nameof(NonAdmins))]
+    public async Task Lists_NeverShowOtherOrgsData(Actor actor)
+    {
+        var w = server.World;
+        var deviceB = await DeviceIn(w, Side.Other, server.Api);
+        var deviceA = await DeviceIn(w, Side.Own, server.Api);
+        using var c = server.CreateClient(w.Token(actor));
+
+        var orgs = await c.GetAsync($"{B}/orgs").ExpectAsync(HttpStatusCode.OK);
+        var orgIds = orgs.EnumerateArray().Select(o => o.Str("id")).ToList();
+        Assert.DoesNotContain(w.OrgB.Id, orgIds);
+        Assert.Contains(w.OrgA.Id, orgIds);
+
+        var devices = await c.GetAsync($"{B}/devices?limit=1000").ExpectAsync(HttpStatusCode.OK);
+        var serials = devices.EnumerateArray().Select(d => d.Str("serial_no")).ToList();
+        Assert.DoesNotContain(deviceB, serials);
+        Assert.Contains(deviceA, serials);
+        Assert.All(devices.EnumerateArray(), d => Assert.Equal(w.OrgA.Id, d.Str("org_id")));
+
+        foreach (var query in new[] { $"org_id={w.OrgB.Id}", $"room_id={w.RoomB.Id}", $"tenant_id={w.CustomerB.Id}" })
+        {
+            var r = await c.GetAsync($"{B}/devices?{query}");
+            Assert.Equal(0, (await r.ExpectAsync(HttpStatusCode.OK)).GetArrayLength());
+            Assert.Equal("0", r.Headers.GetValues("X-Total-Count").Single());
+        }
+    }
+
+    [Fact]
+    public async Task Customer_SeesOnlyDevicesAssignedToThem_Tenant_OnlyTheirRoom()
+    {
+        var w = server.World;
+        var api = server.Api;
+        var assigned = await DeviceIn(w, Side.Own, api);
+        var unassigned = (await api.RegisterDeviceAsync(w.OrgA.Id)).SerialNo;
+        var inRoomOnly = (await api.RegisterDeviceAsync(w.OrgA.Id)).SerialNo;
+        await api.PatchDeviceAsync(inRoomOnly, new { room_id = w.RoomA.Id });
+
+        using var customer = server.CreateClient(w.CustomerA.Token);
+        await customer.GetAsync($"{B}/devices/{assigned}").ExpectAsync(HttpStatusCode.OK);
+        await customer.GetAsync($"{B}/devices/{unassigned}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        await customer.GetAsync($"{B}/devices/{inRoomOnly}").ExpectProblemAsync(HttpStatusCode.NotFound);
+
+        using var tenant = server.CreateClient(w.TenantA.Token);
+        await tenant.GetAsync($"{B}/devices/{assigned}").ExpectAsync(HttpStatusCode.OK);
+        await tenant.GetAsync($"{B}/devices/{inRoomOnly}").ExpectAsync(HttpStatusCode.OK);
+        await tenant.GetAsync($"{B}/devices/{unassigned}").ExpectProblemAsync(HttpStatusCode.NotFound);
+        var list = await tenant.GetAsync($"{B}/devices?limit=1000").ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(unassigned, list.EnumerateArray().Select(d => d.Str("serial_no")));
+    }
+
+    [Fact]
+    public async Task OrgAdmin_CannotMoveOwnDeviceIntoAnotherOrg_Gets404()
+    {
+        var w = server.World;
+        var serial = await DeviceIn(w, Side.Own, server.Api);
+        using var c = server.CreateClient(w.OrgAdminA.Token);
+        await c.PatchJsonAsync($"{B}/devices/{serial}", new { org_id = w.OrgB.Id }).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task OrgAdmin_CannotAssignAnotherOrgsRoomOrUser()
+    {
+        var w = server.World;
+        var serial = await DeviceIn(w, Side.Own, server.Api);
+        using var c = server.CreateClient(w.OrgAdminA.Token);
+        await c.PatchJsonAsync($"{B}/devices/{serial}", new { room_id = w.RoomB.Id }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PatchJsonAsync($"{B}/devices/{serial}", new { tenant_id = w.CustomerB.Id }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        await c.PostJsonAsync($"{B}/orgs/{w.OrgA.Id}/users", new { email = Unique.Email(), role = "tenant", password = EcApi.DefaultPassword, room_id = w.RoomB.Id })
+            .ExpectProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task SerialTakenByAnotherOrg_Is409_ButRevealsNoDetails()
+    {
+        var w = server.World;
+        var serialB = await DeviceIn(w, Side.Other, server.Api);
+        using var c = server.CreateClient(w.KeyA.Key);
+        var p = await c.PostJsonAsync($"{B}/devices/register", new { serial_no = serialB, product_type = "EC-CLIMATE-V1" })
+            .ExpectProblemAsync(HttpStatusCode.Conflict);
+        Assert.DoesNotContain(w.OrgB.Id, p.ToString());
+        Assert.DoesNotContain(w.OrgB.Name, p.ToString());
+    }
+
+    [Fact]
+    public async Task Partner_CannotCreateOrgUnderAnotherPartner()
+    {
+        var w = server.World;
+        using var c = server.CreateClient(w.PartnerUserA.Token);
+        await c.PostJsonAsync($"{B}/orgs", new { name = Unique.Name(), partner_id = w.PartnerB.Id }).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        var mine = await c.PostJsonAsync($"{B}/orgs", new { name = Unique.Name() }).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(w.PartnerA.Id, mine.Str("partner_id"));
+    }
+}
