@@ -21,10 +21,13 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public const string AdminPassword = "Telemetry-Tests-Admin-1!";
 
     private readonly bool _allowAnonymous;
+    private readonly string _database;
 
-    public EcServer(bool allowAnonymous = false)
+    /// <param name="postgres">EC_DATABASE: a PostgreSQL connection string, or null for SQLite in the data dir.</param>
+    public EcServer(bool allowAnonymous = false, string? postgres = null)
     {
         _allowAnonymous = allowAnonymous;
+        _database = postgres ?? "";
         DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
         var ports = FreePorts(3);
@@ -56,7 +59,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("urls", $"http://127.0.0.1:{HttpPort}");
         builder.UseSetting("EC_DATA_DIR", DataDir);
-        builder.UseSetting("EC_DATABASE", "");
+        builder.UseSetting("EC_DATABASE", _database);
         builder.UseSetting("EC_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("EC_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("EC_ANON_RATE_LIMIT", "1000000");

@@ -5,8 +5,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Shadow;
 
 /// <summary>Desired/reported/delta/version (AWS IoT shadow semantics), optimistic locking, and delivery to devices.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class ShadowTests(ServerFixture fixture)
+public abstract class ShadowTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -219,3 +218,9 @@ public sealed class ShadowTests(ServerFixture fixture)
         Assert.Equal(new[] { 10, 30 }, history.Select(x => x!["temp"]!.GetValue<int>()).ToArray());
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class ShadowTests(ServerFixture fixture) : ShadowTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresShadowTests(PostgresServerFixture fixture) : ShadowTestsBase(fixture);

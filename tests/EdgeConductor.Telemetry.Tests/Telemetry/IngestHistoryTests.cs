@@ -5,8 +5,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Telemetry;
 
 /// <summary>Ingest over HTTP (API key, X-Device-Secret) and MQTT (mosquitto, paho; v3.1.1 and v5; QoS 0/1/2) → history.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class IngestHistoryTests(ServerFixture fixture)
+public abstract class IngestHistoryTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -221,3 +220,9 @@ public sealed class IngestHistoryTests(ServerFixture fixture)
         await org.Http.PostRawAsync("devices/NO-SUCH-DEVICE/telemetry", """{"temp":1}""").ExpectAsync(HttpStatusCode.NotFound);
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class IngestHistoryTests(ServerFixture fixture) : IngestHistoryTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIngestHistoryTests(PostgresServerFixture fixture) : IngestHistoryTestsBase(fixture);
