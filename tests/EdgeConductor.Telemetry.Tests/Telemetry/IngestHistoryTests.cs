@@ -128,6 +128,24 @@ public abstract class IngestHistoryTestsBase(ServerFixture fixture)
         Assert.True(history[0]!["gps_fix"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData("311")]
+    [InlineData("5")]
+    public async Task Paho_ManyQos1MessagesOnOneConnection_AreAllStoredExactlyOnce(string version)
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        const int count = 200;
+        var args = new List<string> { "--port", Server.MqttPort.ToString(), "--protocol", version, "--user", d.Serial, "--password", d.Secret, "--qos", "1", "--timeout", "30" };
+        for (var i = 0; i < count; i++) args.AddRange(["--pub", d.Topic("telemetry"), $$"""{"n":{{i}}}"""]);
+        var r = await ExternalTool.PahoAsync(args, TimeSpan.FromSeconds(60));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(count, r.Stdout.Split('\n').Count(l => l.Contains("\"ok\": true")));
+
+        var history = await HistoryAsync(d, "?limit=1000"); // acknowledged = committed: no waiting needed
+        Assert.Equal(Enumerable.Range(0, count), history.Select(x => x!["n"]!.GetValue<int>()).Order());
+    }
+
     [Fact]
     public async Task MqttPayloadTs_IsHonoured()
     {
