@@ -24,9 +24,11 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     private readonly string _database;
 
     /// <param name="postgres">EC_DATABASE: a PostgreSQL connection string, or null for SQLite in the data dir.</param>
-    public EcServer(bool allowAnonymous = false, string? postgres = null)
+    /// <param name="clock">The server's TimeProvider; default <see cref="Clock"/> (real time plus an offset).</param>
+    public EcServer(bool allowAnonymous = false, string? postgres = null, TimeProvider? clock = null)
     {
         _allowAnonymous = allowAnonymous;
+        ServerClock = clock ?? Clock;
         _database = postgres ?? "";
         DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
@@ -41,6 +43,9 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public int MqttPort { get; }
     public int MqttsPort { get; }
     public OffsetTimeProvider Clock { get; } = new();
+
+    /// <summary>The TimeProvider the server actually uses (<see cref="Clock"/> unless another was given).</summary>
+    public TimeProvider ServerClock { get; }
 
     /// <summary>Error-level log entries the server wrote (an unexpected 500 leaves one here).</summary>
     public ErrorLog Errors { get; } = new();
@@ -75,7 +80,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.ConfigureTestServices(s =>
         {
             s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(Clock);
+            s.AddSingleton(ServerClock);
         });
     }
 
