@@ -29,6 +29,9 @@ public sealed class CliEnvironment
     /// <summary>A person at a terminal: prompts, colours, live views and progress bars. False gives plain line output.</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>Standard input is a terminal: a secret typed at a plain prompt is read without echo.</summary>
+    public bool InputIsTerminal { get; init; }
+
     /// <summary>Console width for tables; null detects it.</summary>
     public int? Width { get; init; }
 
@@ -57,6 +60,7 @@ public sealed class CliEnvironment
             Error = Console.Error,
             In = Console.In,
             Variables = vars,
+            InputIsTerminal = !Console.IsInputRedirected,
             Interactive = !Console.IsOutputRedirected && !Console.IsInputRedirected && vars.GetValueOrDefault("CI") is null or "" or "false",
             HandleProcessTermination = true,
         };

@@ -29,7 +29,8 @@ public static class EcCli
             Output = env.Out,
             Error = env.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = env.HandleProcessTermination ? TimeSpan.FromSeconds(2) : null,
+            // Ctrl+C cancels the command; it then has this long to finish cleanly (manufacture completes the device in flight).
+            ProcessTerminationTimeout = env.HandleProcessTermination ? TimeSpan.FromSeconds(10) : null,
         };
         var code = await parse.InvokeAsync(config, cancellationToken);
         await env.Out.FlushAsync(CancellationToken.None);

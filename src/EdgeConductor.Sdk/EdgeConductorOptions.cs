@@ -13,6 +13,12 @@ public sealed class EdgeConductorOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
+    /// When set, asked for the credential before every request instead of using <see cref="ApiKey"/>: for short-lived
+    /// access tokens that the application refreshes (e.g. from a refresh token) while the client lives.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? ApiKeyProvider { get; set; }
+
+    /// <summary>
     /// The API base URL, e.g. <c>http://host:8080/api/v1</c>. A URL with no path (<c>http://host:8080</c>) gets
     /// <c>/api/v1</c> appended. When null: the <see cref="HttpClient.BaseAddress"/> of a client passed in, else
     /// <see cref="DefaultBaseUrl"/>.

@@ -103,6 +103,7 @@ public class EcServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("EC_ADMIN_EMAIL", Options.AdminEmail);
         builder.UseSetting("EC_ADMIN_PASSWORD", Options.AdminPassword);
         builder.UseSetting("EC_ANON_RATE_LIMIT", Options.AnonymousRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("EC_DEVICE_RATE_LIMIT", Options.DeviceRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("EC_MAX_FAILED_LOGINS", Options.MaxFailedLogins.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (k, v) in Options.Settings) builder.UseSetting(k, v);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));

@@ -14,6 +14,9 @@ public sealed record EcServerOptions
     /// <summary>EC_ANON_RATE_LIMIT: high by default so unauthenticated test traffic (logins) is never limited.</summary>
     public int AnonymousRequestsPerMinute { get; init; } = 1_000_000;
 
+    /// <summary>EC_DEVICE_RATE_LIMIT: requests per minute per device credential; unlimited for tests unless one sets it.</summary>
+    public int DeviceRequestsPerMinute { get; init; } = 1_000_000;
+
     /// <summary>EC_MAX_FAILED_LOGINS.</summary>
     public int MaxFailedLogins { get; init; } = 5;
 

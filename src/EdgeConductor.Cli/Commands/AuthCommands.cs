@@ -84,7 +84,7 @@ internal static class AuthCommands
         cli.Handle(cmd, async (ctx, _, ct) =>
         {
             var creds = ctx.ResolveCredentials();
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var me = await client.Auth.MeAsync(ct);
             if (ctx.Json)
             {
@@ -132,7 +132,8 @@ internal static class AuthCommands
     {
         try
         {
-            using var client = await ctx.CreateClientAsync(ct); // refreshes an expired access token first
+            using var client = ctx.CreateClient();
+            await client.Auth.MeAsync(ct); // refreshes an expired access token (rotating the refresh token) first
             var fresh = CliConfig.Load(ctx.ConfigDirectory) ?? config;
             await client.Auth.LogoutAsync(fresh.RefreshToken!, ct);
             return true;
@@ -164,8 +165,29 @@ internal static class AuthCommands
         }
         ctx.Env.Error.Write(defaultValue is null ? $"{label}: " : $"{label} [{defaultValue}]: ");
         ctx.Env.Error.Flush();
-        var line = ctx.Env.In.ReadLine();
+        var line = secret && ctx.Env.InputIsTerminal ? ReadWithoutEcho(ctx.Env.Error) : ctx.Env.In.ReadLine();
         if (line is null && defaultValue is null) return null;
         return string.IsNullOrWhiteSpace(line) ? defaultValue : line.Trim();
+    }
+
+    /// <summary>Reads a line from the terminal without showing it (output is redirected, so Spectre's prompt is not used).</summary>
+    private static string ReadWithoutEcho(TextWriter echo)
+    {
+        var sb = new System.Text.StringBuilder();
+        while (true)
+        {
+            var key = System.Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter) break;
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (sb.Length > 0) sb.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                sb.Append(key.KeyChar);
+            }
+        }
+        echo.WriteLine();
+        return sb.ToString();
     }
 }

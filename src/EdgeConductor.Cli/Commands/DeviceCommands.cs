@@ -33,7 +33,7 @@ internal static class DeviceCommands
         var cmd = new Command("list", "List all devices you can see") { org, type, status };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var devices = new List<Device>();
             await foreach (var d in client.Devices.ListAllAsync(new DeviceListOptions
             {
@@ -68,7 +68,7 @@ internal static class DeviceCommands
         var cmd = new Command("create", "Register a device (prints its MQTT secret once)") { serial, type, fw, org };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var d = await client.Devices.RegisterAsync(
                 new RegisterDeviceRequest(parse.GetValue(serial)!, parse.GetValue(type)!, parse.GetValue(fw), parse.GetValue(org)), ct);
             if (ctx.Json)
@@ -97,7 +97,7 @@ internal static class DeviceCommands
         var cmd = new Command("get", "Device info and shadow state") { serial };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var d = await client.Devices.GetAsync(parse.GetValue(serial)!, ct);
             if (ctx.Json)
             {
@@ -140,7 +140,7 @@ internal static class DeviceCommands
             var k = parse.GetValue(key)!;
             if (string.IsNullOrWhiteSpace(k)) throw new CliUsageException("KEY must not be empty.");
             var v = ParseValue(parse.GetValue(value)!);
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var shadow = await client.Devices.PushConfigAsync(parse.GetValue(serial)!, new JsonObject { [k] = v }, ct);
             if (ctx.Json)
             {
@@ -180,7 +180,7 @@ internal static class DeviceCommands
         var cmd = new Command("reboot", "Send a remote reboot command") { serial };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var result = await client.Devices.RebootAsync(parse.GetValue(serial)!, ct);
             if (ctx.Json) ctx.WriteJson(result);
             else ctx.Success($"Reboot command sent to {Markup.Escape(parse.GetValue(serial)!)}" +
@@ -197,7 +197,7 @@ internal static class DeviceCommands
         var cmd = new Command("delete", "Delete a device (--force if it is active)") { serial, force };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var s = parse.GetValue(serial)!;
             try
             {

@@ -18,6 +18,9 @@ internal static partial class ManufactureCommand
     public const int MaxNumber = 99_999;
     public const string OutputFolder = "manufacture_output";
 
+    /// <summary>How long an in-flight registration may still take after Ctrl+C (less than the process termination timeout).</summary>
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(8);
+
     public static Command Create(CliCommands cli)
     {
         var count = new Argument<int>("COUNT") { Description = $"How many devices to register (1–{MaxPerRun})" };
@@ -88,7 +91,7 @@ internal static partial class ManufactureCommand
     private static async Task<int> RunAsync(CliContext ctx, Batch b, CancellationToken ct)
     {
         Validate(b);
-        using var client = await ctx.CreateClientAsync(ct);
+        using var client = ctx.CreateClient();
         var stamp = ctx.Env.Time.GetUtcNow().ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
         var baseDir = b.Output is null ? ctx.Env.WorkingDirectory : Path.GetFullPath(b.Output, ctx.Env.WorkingDirectory);
         var outDir = Path.Combine(baseDir, OutputFolder);
@@ -108,12 +111,17 @@ internal static partial class ManufactureCommand
         var cancelled = false;
         StreamWriter? csv = null;
 
+        // Ctrl+C stops between devices: a device whose registration is in flight is finished and written to the CSV,
+        // or its secret (returned only once) would be lost. A stuck request still gives up after a grace period.
+        using var grace = new CancellationTokenSource();
+        using var onCancel = ct.Register(() => grace.CancelAfter(InFlightGrace));
+
         async Task OneAsync(string serial)
         {
             Device device;
             try
             {
-                device = await client.Devices.RegisterAsync(new RegisterDeviceRequest(serial, b.Type, null, b.OrgId), ct);
+                device = await client.Devices.RegisterAsync(new RegisterDeviceRequest(serial, b.Type, null, b.OrgId), grace.Token);
             }
             catch (EdgeConductorApiException ex) when (ex.Status == 409)
             {
@@ -142,10 +150,10 @@ internal static partial class ManufactureCommand
             var png = QrPng(QrPayload(b.ClaimUrl, serial, device.DeviceSecret, b.Type));
             var pngPath = Path.Combine(qrDir, serial + ".png");
             if (b.ClaimUrl is null) SecureFile.WriteAllBytes(pngPath, png);
-            else await File.WriteAllBytesAsync(pngPath, png, ct);
+            else await File.WriteAllBytesAsync(pngPath, png, CancellationToken.None);
             // One flushed row per device, so an interrupted batch keeps every secret it was given.
             await csv.WriteLineAsync(string.Join(',', new[] { serial, b.Type, device.DeviceSecret, claim, qrRelative }.Select(Csv)));
-            await csv.FlushAsync(ct);
+            await csv.FlushAsync(CancellationToken.None);
             registered.Add(new Registered(serial, claim, qrRelative));
             Line($"[green]✓[/] {Markup.Escape(serial)}   QR saved");
         }
@@ -159,6 +167,11 @@ internal static partial class ManufactureCommand
         {
             for (var n = b.Start; n < b.Start + b.Count; n++)
             {
+                if (ct.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    return;
+                }
                 try
                 {
                     await OneAsync(SerialFor(b.Prefix, n));
@@ -173,7 +186,7 @@ internal static partial class ManufactureCommand
                     networkFailure = ex;
                     return;
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (grace.IsCancellationRequested)
                 {
                     cancelled = true;
                     return;

@@ -21,7 +21,7 @@ internal static class OrgCommands
         var cmd = new Command("list", "List the organizations you have access to");
         cli.Handle(cmd, async (ctx, _, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var orgs = await client.Orgs.ListAsync(ct);
             if (ctx.Json)
             {
@@ -49,7 +49,7 @@ internal static class OrgCommands
         var cmd = new Command("create", "Create an organization (super admins and partners)") { name, slug, plan, product };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var org = await client.Orgs.CreateAsync(
                 new CreateOrgRequest(parse.GetValue(name)!, parse.GetValue(slug), parse.GetValue(plan), parse.GetValue(product)), ct);
             if (ctx.Json) ctx.WriteJson(org);

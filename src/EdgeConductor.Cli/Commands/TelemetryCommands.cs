@@ -36,7 +36,7 @@ internal static class TelemetryCommands
             var max = parse.GetValue(count);
             if (max is < 1) throw new CliUsageException("--count must be at least 1.");
             var s = parse.GetValue(serial)!;
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             await client.Devices.GetAsync(s, ct); // a clear 404 before anything else
             var options = new TelemetryStreamOptions { PollInterval = TimeSpan.FromSeconds(seconds), UseServerSentEvents = !parse.GetValue(poll) };
             var stream = client.Telemetry.StreamAsync(s, options, ct);
@@ -119,7 +119,7 @@ internal static class TelemetryCommands
             if (n is < 1 or > 10_000) throw new CliUsageException("-n must be between 1 and 10000.");
             if (h is < 1 or > 168) throw new CliUsageException("--hours must be between 1 and 168.");
             var s = parse.GetValue(serial)!;
-            using var client = await ctx.CreateClientAsync(ct);
+            using var client = ctx.CreateClient();
             var records = h is { } hh
                 ? await client.Telemetry.HistoryAsync(s, hh, n, ct)
                 : await client.Telemetry.RecentAsync(s, n ?? 20, ct);

@@ -51,38 +51,31 @@ internal sealed class CliContext
     }
 
     /// <summary>
-    /// A client for the logged-in credentials; <see cref="NotLoggedInException"/> if there are none. A user session
-    /// whose access token has expired (or expires within a minute) is refreshed first and saved.
+    /// A client for the logged-in credentials; <see cref="NotLoggedInException"/> if there are none. A user session's
+    /// access token is refreshed whenever it is about to expire (and saved), before or during the command.
     /// </summary>
-    public async Task<EdgeConductorClient> CreateClientAsync(CancellationToken ct)
+    public EdgeConductorClient CreateClient()
     {
         var config = CliConfig.Load(ConfigDirectory);
         var creds = Resolve(config);
-        if (creds.SessionUser is not null && config?.RefreshToken is not null
-            && (creds.ApiKey is null || Jwt.ExpiresBefore(creds.ApiKey, Env.Time.GetUtcNow().AddMinutes(1))))
-        {
-            using var anonymous = CreateClient(null, creds.Url);
-            try
-            {
-                var tokens = await anonymous.Auth.RefreshAsync(config.RefreshToken, ct);
-                config = config with { AccessToken = tokens.AccessToken, RefreshToken = tokens.RefreshToken };
-                config.Save(ConfigDirectory);
-                creds = creds with { ApiKey = tokens.AccessToken };
-            }
-            catch (EdgeConductorApiException ex) when (ex.Status == 401)
-            {
-                throw new NotLoggedInException($"Your session of {creds.SessionUser} has ended ({ex.Detail}). Run 'ec login --email {creds.SessionUser}' again.");
-            }
-        }
+        if (creds.SessionUser is not null && config?.RefreshToken is not null)
+            return CreateClient(null, creds.Url, new SessionTokens(this, config, creds.Url).GetAsync);
         if (creds.ApiKey is null) throw new NotLoggedInException();
         return CreateClient(creds.ApiKey, creds.Url);
     }
 
-    public EdgeConductorClient CreateClient(string? apiKey, string url)
+    public EdgeConductorClient CreateClient(string? apiKey, string url, Func<CancellationToken, ValueTask<string?>>? apiKeyProvider = null)
     {
         var baseUrl = ParseUrl(url);
         CurrentUrl = baseUrl.ToString().TrimEnd('/');
-        var options = new EdgeConductorOptions { ApiKey = apiKey, BaseUrl = baseUrl, UserAgent = "ec-cli/0.1", OnRetry = ReportRetry };
+        var options = new EdgeConductorOptions
+        {
+            ApiKey = apiKey,
+            ApiKeyProvider = apiKeyProvider,
+            BaseUrl = baseUrl,
+            UserAgent = "ec-cli/0.1",
+            OnRetry = ReportRetry,
+        };
         if (Env.HttpHandler is null) return new EdgeConductorClient(options);
         var http = new HttpClient(Env.HttpHandler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         return new EdgeConductorClient(http, options);

@@ -20,9 +20,9 @@ public sealed partial class MqttBroker
     /// <summary>Routes a message to every matching session (one copy per session; one member per shared group).</summary>
     internal ValueTask RouteAsync(MqttApplicationMessage message, MqttSession? publisher)
     {
-        if (message.Retain && Options.RetainAvailable)
+        if (message.Retain && Options.RetainAvailable && !_retained.Set(message, Options.MaxRetainedMessages))
         {
-            _retained.Set(message);
+            Metrics.MessageDropped("retained_limit");
         }
 
         var matches = t_matches ??= [];
@@ -172,8 +172,12 @@ public sealed partial class MqttBroker
         }
     }
 
-    /// <summary>Queues retained messages for a new subscription per its retain-handling option (never for shared subscriptions).</summary>
-    internal void DeliverRetained(MqttSession session, MqttTopicSubscription subscription, bool isNew, uint subscriptionId)
+    /// <summary>
+    /// Queues retained messages for a new subscription per its retain-handling option (never for shared subscriptions).
+    /// Runs on the subscriber's own read loop: when its queue is full it waits for room (self back-pressure), and after
+    /// one wait times out the remaining retained messages are dropped and counted.
+    /// </summary>
+    internal async ValueTask DeliverRetainedAsync(MqttSession session, MqttTopicSubscription subscription, bool isNew, uint subscriptionId)
     {
         if (MqttTopic.IsShared(subscription.Filter) ||
             subscription.RetainHandling == MqttRetainHandling.DoNotSend ||
@@ -185,7 +189,7 @@ public sealed partial class MqttBroker
         var retained = new List<MqttApplicationMessage>();
         _retained.Collect(subscription.Filter, NowTicks, retained);
         uint[]? ids = subscriptionId == 0 ? null : [subscriptionId];
-        List<Task>? waits = null;
+        var gaveUp = Options.QueueFullWaitTimeout <= TimeSpan.Zero;
         foreach (var message in retained)
         {
             if (subscription.NoLocal && message.SenderClientId == session.ClientId)
@@ -198,14 +202,27 @@ public sealed partial class MqttBroker
             if (session.QueueWriter.TryWrite(item))
             {
                 session.Connection?.Signal();
+                continue;
             }
-            else
-            {
-                session.CountDrop();
-                Metrics.MessageDropped("queue_full_retained");
-            }
-        }
 
-        _ = waits;
+            if (!gaveUp)
+            {
+                session.Connection?.Signal();
+                using var timeout = new CancellationTokenSource(Options.QueueFullWaitTimeout, TimeProvider);
+                try
+                {
+                    await session.QueueWriter.WriteAsync(item, timeout.Token).ConfigureAwait(false);
+                    session.Connection?.Signal();
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    gaveUp = true;
+                }
+            }
+
+            session.CountDrop();
+            Metrics.MessageDropped("queue_full_retained");
+        }
     }
 }

@@ -32,6 +32,12 @@ public sealed class MqttBrokerOptions
 
     public ushort TopicAliasMaximum { get; set; } = 64;
 
+    /// <summary>Upper bound of distinct retained topics; retained publishes to new topics beyond it are routed but not stored (counted as dropped, reason <c>retained_limit</c>).</summary>
+    public int MaxRetainedMessages { get; set; } = 1_000_000;
+
+    /// <summary>Per-client subscription limit; SUBACK 0x97 (v5) / 0x80 (v3.1.1) beyond it.</summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 10_000;
+
     public MqttQualityOfService MaximumQoS { get; set; } = MqttQualityOfService.ExactlyOnce;
 
     public bool RetainAvailable { get; set; } = true;

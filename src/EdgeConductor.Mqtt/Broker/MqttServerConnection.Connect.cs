@@ -152,8 +152,10 @@ internal sealed partial class MqttServerConnection
         }
 
         _lastActivityTicks = _broker.NowTicks;
-        await SendConnAckAsync(connAck).ConfigureAwait(false);
+
+        // Attached from here on: whatever happens next, CloseAsync must detach the session.
         _connected = true;
+        await SendConnAckAsync(connAck).ConfigureAwait(false);
         _outputTask = OutputLoopAsync();
         try
         {

@@ -89,6 +89,12 @@ internal sealed partial class MqttServerConnection
         {
             _transport.Input.CancelPendingRead();
         }
+        catch (Exception ex)
+        {
+            // A bug, not a client problem: never leave a connection without its writer.
+            ReportError(ex, "output loop");
+            Abort(MqttDisconnectReason.ProtocolError, MqttReasonCode.ImplementationSpecificError);
+        }
     }
 
     /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>

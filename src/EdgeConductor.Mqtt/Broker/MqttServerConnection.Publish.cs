@@ -156,6 +156,10 @@ internal sealed partial class MqttServerConnection
                 {
                     // Connection is going away; keep draining so hooks are observed.
                 }
+                catch (Exception ex)
+                {
+                    ReportError(ex, "publish completion");
+                }
                 finally
                 {
                     Interlocked.Decrement(ref _pendingCount);
@@ -250,7 +254,8 @@ internal sealed partial class MqttServerConnection
 
     private void SendPublishAck(MqttPacket ack)
     {
-        if (IsV5)
+        // Receive Maximum quota: released by PUBACK, by a failed PUBREC, or (QoS 2) when PUBCOMP is sent.
+        if (IsV5 && (ack is PubAckPacket || (ack is PubRecPacket rec && (byte)rec.ReasonCode >= 0x80)))
         {
             Interlocked.Decrement(ref _inboundUnacked);
         }

@@ -92,6 +92,11 @@ internal sealed partial class MqttServerConnection
                 return default;
             case PubRelPacket rel:
                 var known = _session!.EndIncomingQos2(rel.PacketId);
+                if (known && IsV5 && Volatile.Read(ref _inboundUnacked) > 0)
+                {
+                    Interlocked.Decrement(ref _inboundUnacked);
+                }
+
                 return EnqueueAck(new PubCompPacket { PacketId = rel.PacketId, ReasonCode = known || !IsV5 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound });
             case PubCompPacket comp:
                 if (_session!.CompleteInflight(comp.PacketId, expectReleased: true))

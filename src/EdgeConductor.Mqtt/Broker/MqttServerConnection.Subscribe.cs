@@ -29,6 +29,12 @@ internal sealed partial class MqttServerConnection
                 continue;
             }
 
+            if (!_session!.Subscriptions.ContainsKey(requested.Filter) && _session.Subscriptions.Count >= Options.MaxSubscriptionsPerClient)
+            {
+                codes.Add(IsV5 ? MqttReasonCode.QuotaExceeded : MqttReasonCode.UnspecifiedError);
+                continue;
+            }
+
             var qos = (MqttQualityOfService)Math.Min(Math.Min((int)authorization.GrantedQoS, (int)requested.QoS), (int)Options.MaximumQoS);
             var effective = requested with { QoS = qos };
             var isNew = _broker.AddSubscription(_session!, effective, subscriptionId);
@@ -39,7 +45,7 @@ internal sealed partial class MqttServerConnection
         Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
         foreach (var (subscription, isNew) in granted)
         {
-            _broker.DeliverRetained(_session!, subscription, isNew, subscriptionId);
+            await _broker.DeliverRetainedAsync(_session!, subscription, isNew, subscriptionId).ConfigureAwait(false);
         }
 
         foreach (var (subscription, _) in granted)

@@ -1,7 +1,7 @@
 namespace EdgeConductor.Mqtt.Topics;
 
 /// <summary>Members of one <c>$share/{group}/{filter}</c>; messages go to one member, round-robin.</summary>
-public sealed class SharedSubscriptionGroup<T>
+internal sealed class SharedSubscriptionGroup<T>
     where T : class
 {
     private readonly List<KeyValuePair<string, T>> _members = [];

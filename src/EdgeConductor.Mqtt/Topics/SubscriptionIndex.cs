@@ -6,7 +6,7 @@ namespace EdgeConductor.Mqtt.Topics;
 /// Thread-safe: matching takes a read lock, changes a write lock.
 /// </summary>
 /// <typeparam name="T">Subscriber payload (the broker stores its subscription record).</typeparam>
-public sealed class SubscriptionIndex<T>
+internal sealed class SubscriptionIndex<T>
     where T : class
 {
     private readonly TopicTreeNode<T> _root = new();

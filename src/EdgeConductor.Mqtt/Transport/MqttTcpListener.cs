@@ -13,6 +13,7 @@ public sealed class MqttTcpListener : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<SocketDuplexPipe, byte> _connections = new();
     private Task? _acceptTask;
+    private int _disposed;
 
     public MqttTcpListener(MqttBroker broker, IPEndPoint endPoint, int backlog = 4096)
     {
@@ -46,7 +47,17 @@ public sealed class MqttTcpListener : IAsyncDisposable
             }
             catch (SocketException ex)
             {
+                // E.g. out of file descriptors: report and back off instead of spinning.
                 _broker.ReportError(ex, "accept");
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _shutdown.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
                 continue;
             }
 
@@ -79,6 +90,11 @@ public sealed class MqttTcpListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _listenSocket.Dispose();
         if (_acceptTask is not null)

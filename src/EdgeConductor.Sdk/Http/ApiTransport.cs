@@ -40,7 +40,8 @@ internal sealed class ApiTransport
         {
             using var timeout = applyTimeout && _ownsTimeout ? CancellationTokenSource.CreateLinkedTokenSource(ct) : null;
             timeout?.CancelAfter(_options.Timeout);
-            using var request = BuildRequest(method, path, content);
+            var credential = _options.ApiKeyProvider is { } provider ? await provider(ct).ConfigureAwait(false) : _options.ApiKey;
+            using var request = BuildRequest(method, path, content, credential);
             HttpResponseMessage response;
             try
             {
@@ -72,11 +73,11 @@ internal sealed class ApiTransport
         }
     }
 
-    private HttpRequestMessage BuildRequest(HttpMethod method, string path, byte[]? content)
+    private HttpRequestMessage BuildRequest(HttpMethod method, string path, byte[]? content, string? credential)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseUrl, path));
-        if (!string.IsNullOrEmpty(_options.ApiKey))
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+        if (!string.IsNullOrEmpty(credential))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (!string.IsNullOrEmpty(_options.UserAgent)) request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
         if (content is not null)

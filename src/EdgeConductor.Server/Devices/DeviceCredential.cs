@@ -18,9 +18,16 @@ public static class DeviceCredential
     {
         if (ctx.Http.Request.Headers.TryGetValue(HeaderName, out var secret))
         {
-            var device = await devices.AuthenticateAsync(serial, secret.ToString(), ctx.Aborted)
-                ?? throw ApiException.Unauthorized($"The {HeaderName} credential is not valid for device '{serial}'.");
-            return (device, true);
+            var limits = ctx.Http.RequestServices.GetRequiredService<RateLimiterRegistry>();
+            var options = ctx.Http.RequestServices.GetRequiredService<Hosting.EcOptions>();
+            var device = await devices.AuthenticateAsync(serial, secret.ToString(), ctx.Aborted);
+            // A wrong secret spends the caller's anonymous per-IP budget; a right one the device's own.
+            var (key, perMinute) = device is null
+                ? ("ip:" + ctx.Ip, options.AnonymousRequestsPerMinute)
+                : ("device:" + device.Id, options.DeviceRequestsPerMinute);
+            if (!limits.TryAcquire(key, perMinute, out var retry))
+                throw new ApiException(429, ErrorCodes.RateLimited, $"Rate limit of {perMinute} requests per minute exceeded.") { RetryAfter = retry };
+            return (device ?? throw ApiException.Unauthorized($"The {HeaderName} credential is not valid for device '{serial}'."), true);
         }
         var d = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
         if (write) ctx.RequireRole(Roles.Managers);

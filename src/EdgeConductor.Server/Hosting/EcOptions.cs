@@ -15,6 +15,9 @@ public sealed class EcOptions
     /// <summary>Requests per minute for unauthenticated callers, per IP.</summary>
     public int AnonymousRequestsPerMinute { get; set; } = 600;
 
+    /// <summary>Requests per minute one device may make with its own credential (X-Device-Secret), EC_DEVICE_RATE_LIMIT.</summary>
+    public int DeviceRequestsPerMinute { get; set; } = 300;
+
     /// <summary>Failed logins per e-mail address in <see cref="LoginFailureWindow"/> before 429.</summary>
     public int MaxFailedLoginsPerEmail { get; set; } = 5;
     public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
@@ -30,6 +33,7 @@ public sealed class EcOptions
         o.AdminEmail = NonEmpty(config["EC_ADMIN_EMAIL"]);
         o.AdminPassword = NonEmpty(config["EC_ADMIN_PASSWORD"]);
         if (int.TryParse(config["EC_ANON_RATE_LIMIT"], out var anon)) o.AnonymousRequestsPerMinute = anon;
+        if (int.TryParse(config["EC_DEVICE_RATE_LIMIT"], out var dev)) o.DeviceRequestsPerMinute = dev;
         if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLoginsPerEmail = fl;
         return o;
     }

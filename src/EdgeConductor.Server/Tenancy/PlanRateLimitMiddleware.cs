@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using EdgeConductor.Server.Auth;
+using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Hosting;
 
@@ -8,32 +7,19 @@ namespace EdgeConductor.Server.Tenancy;
 
 /// <summary>
 /// API rate limits by org plan (starter 100, pro 1,000, business 10,000 requests/min, enterprise none), shared by all of
-/// an org's users and keys; unauthenticated callers are limited per IP. Over the limit → 429 with Retry-After.
-/// Limits are per server instance.
+/// an org's users and keys; unauthenticated callers are limited per IP. Requests a device makes with its own credential
+/// (X-Device-Secret) are limited per device instead, in <see cref="DeviceCredential"/> — many devices may share one
+/// carrier-NAT address. Over the limit → 429 with Retry-After. Limits are per server instance.
 /// </summary>
-internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore orgs, EcOptions options)
+internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore orgs, EcOptions options, RateLimiterRegistry limits)
 {
-    private readonly ConcurrentDictionary<string, (int Limit, FixedWindowRateLimiter Limiter)> _limiters = new();
-
     public async Task InvokeAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/api/v1"))
+        if (http.Request.Path.StartsWithSegments("/api/v1"))
         {
-            await next(http);
-            return;
-        }
-        var (key, limit) = await PartitionAsync(http);
-        if (key is null || limit is null)
-        {
-            await next(http);
-            return;
-        }
-        var limiter = LimiterFor(key, limit.Value);
-        using var lease = limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
-        {
-            var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? ra : TimeSpan.FromMinutes(1);
-            throw new ApiException(429, ErrorCodes.RateLimited, $"Rate limit of {limit} requests per minute exceeded.") { RetryAfter = retry };
+            var (key, limit) = await PartitionAsync(http);
+            if (key is not null && limit is { } perMinute && !limits.TryAcquire(key, perMinute, out var retry))
+                throw new ApiException(429, ErrorCodes.RateLimited, $"Rate limit of {perMinute} requests per minute exceeded.") { RetryAfter = retry };
         }
         await next(http);
     }
@@ -41,32 +27,12 @@ internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore org
     private async ValueTask<(string? Key, int? Limit)> PartitionAsync(HttpContext http)
     {
         var caller = Caller.FromPrincipal(http.User);
-        if (caller is null) return ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute);
+        if (caller is null)
+            return http.Request.Headers.ContainsKey(DeviceCredential.HeaderName)
+                ? (null, null)
+                : ("ip:" + http.Connection.RemoteIpAddress, options.AnonymousRequestsPerMinute);
         if (caller.OrgId is null) return (null, null); // super admins and partners act across orgs
         var plan = await orgs.PlanAsync(caller.OrgId, http.RequestAborted);
         return plan is null ? (null, null) : ("org:" + caller.OrgId, Plans.RequestsPerMinute(plan));
-    }
-
-    private FixedWindowRateLimiter LimiterFor(string key, int limit)
-    {
-        if (_limiters.TryGetValue(key, out var entry) && entry.Limit == limit) return entry.Limiter;
-        if (_limiters.Count > 10_000) Evict();
-        var created = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        });
-        return _limiters.AddOrUpdate(key, (limit, created), (_, old) =>
-        {
-            if (old.Limit == limit) { created.Dispose(); return old; }
-            old.Limiter.Dispose();
-            return (limit, created);
-        }).Limiter;
-    }
-
-    private void Evict()
-    {
-        foreach (var (k, v) in _limiters)
-            if (v.Limiter.IdleDuration > TimeSpan.FromMinutes(2) && _limiters.TryRemove(k, out var removed))
-                removed.Limiter.Dispose();
     }
 }

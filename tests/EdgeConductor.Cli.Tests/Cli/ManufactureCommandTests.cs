@@ -31,11 +31,11 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         return new PngByteQRCode(data).GetGraphic(10);
     }
 
-    /// <summary>Decodes a QR PNG with zbarimg (Debian zbar-tools) when it is installed; null when it is not.</summary>
-    private static async Task<string?> DecodeQrAsync(string pngPath)
+    /// <summary>Decodes a QR PNG with zbarimg (Debian zbar-tools, installed by scripts/test.sh): an independent reader of what we wrote.</summary>
+    private static async Task<string> DecodeQrAsync(string pngPath)
     {
         const string zbarimg = "/usr/bin/zbarimg";
-        if (!File.Exists(zbarimg)) return null;
+        Assert.True(File.Exists(zbarimg), "zbarimg is missing: run scripts/test.sh (it installs zbar-tools) or apt-get install zbar-tools");
         var psi = new System.Diagnostics.ProcessStartInfo(zbarimg, ["--quiet", "--raw", pngPath]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = System.Diagnostics.Process.Start(psi)!;
         var text = await p.StandardOutput.ReadToEndAsync();
@@ -73,7 +73,7 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
             var png = await File.ReadAllBytesAsync(Path.Combine(_ec.WorkDir, row.QrFile));
             Assert.Equal(PngSignature, png[..8]);
             Assert.Equal(ExpectedQr(row.ClaimUrl), png);
-            if (await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)) is { } decoded) Assert.Equal(row.ClaimUrl, decoded);
+            Assert.Equal(row.ClaimUrl, await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)));
         }
 
         // The secret in the CSV is the device's real credential.
@@ -111,7 +111,7 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
             Assert.Equal("", row.ClaimUrl);
             var payload = JsonSerializer.Serialize(new { serial_no = row.SerialNo, device_secret = row.DeviceSecret, product_type = "tracker" });
             Assert.Equal(ExpectedQr(payload), await File.ReadAllBytesAsync(Path.Combine(_ec.WorkDir, row.QrFile)));
-            if (await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)) is { } decoded) Assert.Equal(payload, decoded);
+            Assert.Equal(payload, await DecodeQrAsync(Path.Combine(_ec.WorkDir, row.QrFile)));
         }
     }
 
@@ -163,6 +163,40 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         Assert.Contains("Re-run the same command", result.Err);
         Assert.False(Directory.Exists(Path.Combine(_ec.WorkDir, "manufacture_output")) &&
                      Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output")).Length > 0);
+    }
+
+    [Fact]
+    public async Task Interrupted_EveryRegisteredDeviceIsInTheCsv_ThenRerunCompletes()
+    {
+        var org = await server.CreateOrgAsync();
+        _ec.WithKey(org.ApiKey);
+        using var sdk = server.Client(org.ApiKey);
+        using var cts = new CancellationTokenSource();
+        var buffer = new StringWriter();
+        var output = TextWriter.Synchronized(buffer);
+        string Seen()
+        {
+            lock (output) return buffer.ToString();
+        }
+
+        var run = _ec.RunAsync(["manufacture", "120", "--prefix", "CUT", "--type", "tracker"], ct: cts.Token, outWriter: output);
+        while (!Seen().Contains("CUT-00003", StringComparison.Ordinal) && !run.IsCompleted) await Task.Delay(10);
+        await cts.CancelAsync(); // Ctrl+C
+        var interrupted = await run;
+
+        Assert.Equal(130, interrupted.ExitCode);
+        Assert.Contains("Re-run the same command", interrupted.Err);
+        var csv = Directory.GetFiles(Path.Combine(_ec.WorkDir, "manufacture_output"), "*.csv").Single();
+        var rows = ReadCsv(Path.GetRelativePath(_ec.WorkDir, csv), out _);
+        var onServer = await sdk.Devices.ListAsync(new EdgeConductor.Sdk.Devices.DeviceListOptions { Limit = 1000 });
+        Assert.InRange(rows.Count, 3, 119);
+        Assert.Equal(onServer.Select(d => d.SerialNo).Order(), rows.Select(r => r.SerialNo).Order()); // no secret lost
+
+        var rerun = await _ec.RunAsync("manufacture", "120", "--prefix", "CUT", "--type", "tracker", "--json");
+
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Equal(rows.Count, rerun.Json().GetProperty("skipped").GetInt32());
+        Assert.Equal(120 - rows.Count, rerun.Json().GetProperty("registered").GetInt32());
     }
 
     [Theory]

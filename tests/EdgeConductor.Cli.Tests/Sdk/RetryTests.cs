@@ -129,4 +129,22 @@ public sealed class RetryTests
         Assert.Equal("http://h:8080/api/v1/", EdgeConductorOptions.NormalizeBaseUrl(new Uri("http://h:8080/api/v1")).ToString());
         Assert.Equal("https://h/x/api/v1/", EdgeConductorOptions.NormalizeBaseUrl(new Uri("https://h/x/api/v1/")).ToString());
     }
+
+    [Fact]
+    public async Task ApiKeyProvider_IsAskedBeforeEveryRequest()
+    {
+        var stub = new StubHandler().Respond(HttpStatusCode.OK, "[]").Respond(HttpStatusCode.OK, "[]");
+        var n = 0;
+        using var ec = new EdgeConductorClient(new HttpClient(stub), new EdgeConductorOptions
+        {
+            ApiKey = "ignored",
+            ApiKeyProvider = _ => ValueTask.FromResult<string?>("token-" + ++n),
+            BaseUrl = new Uri("http://stub/api/v1"),
+        });
+
+        await ec.Orgs.ListAsync();
+        await ec.Orgs.ListAsync();
+
+        Assert.Equal(["Bearer token-1", "Bearer token-2"], stub.Requests.Select(r => r.Headers.Authorization!.ToString()));
+    }
 }
