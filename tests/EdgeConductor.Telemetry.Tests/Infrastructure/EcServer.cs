@@ -68,6 +68,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.UseSetting("EC_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("EC_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("EC_ANON_RATE_LIMIT", "1000000");
+        builder.UseSetting("EC_DEVICE_RATE_LIMIT", "1000000");
         builder.UseSetting("EC_MQTT_BIND", "127.0.0.1");
         builder.UseSetting("EC_MQTT_PORT", MqttPort.ToString());
         builder.UseSetting("EC_MQTTS_PORT", MqttsPort.ToString());
