@@ -121,9 +121,10 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
         }
         finally
         {
+            // No cancellation here: cancelling the pending receive aborts the socket, and the last frames written above
+            // (a refusing CONNACK, the close frame) could be lost. DisposeAsync ends the receive loop gracefully.
             await reader.CompleteAsync().ConfigureAwait(false);
             _input.Writer.CancelPendingFlush();
-            await _cts.CancelAsync().ConfigureAwait(false);
         }
     }
 
@@ -136,6 +137,18 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
             try
             {
                 await _sendTask.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        // Then give the peer a moment to answer our close frame, which ends the receive loop without an abort.
+        if (_receiveTask is not null)
+        {
+            try
+            {
+                await _receiveTask.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -11,9 +11,11 @@ internal sealed class CommandDelivery(CommandStore commands, IDeviceGateway gate
         if (channel != DeviceChannel.Commands) return;
         foreach (var c in await commands.PendingAsync(device.Id, ct))
         {
-            // At least once: send, then mark. A device dedupes by command id.
-            if (await gateway.SendAsync(device.Serial, DeviceChannel.Commands, Encoding.UTF8.GetBytes(CommandMessage.Render(c).ToJsonString()), ct))
-                await commands.MarkDeliveredAsync(c.Id, "mqtt", ct);
+            // Claim first (only one of two concurrent subscribes wins), then send; a send nobody was listening to
+            // releases the claim so the command stays pending.
+            if (!await commands.MarkDeliveredAsync(c.Id, "mqtt", ct)) continue;
+            if (!await gateway.SendAsync(device.Serial, DeviceChannel.Commands, Encoding.UTF8.GetBytes(CommandMessage.Render(c).ToJsonString()), ct))
+                await commands.ReleaseAsync(c.Id, ct);
         }
     }
 }

@@ -47,6 +47,13 @@ public sealed class CommandStore(Database db, TimeProvider clock)
             new { deviceId, now = clock.Ms() })).AsList();
     }
 
+    /// <summary>Undoes <see cref="MarkDeliveredAsync"/> when the send found no listener.</summary>
+    public async Task ReleaseAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("UPDATE device_commands SET delivered_at = NULL, delivered_via = NULL WHERE id = @id", new { id });
+    }
+
     /// <summary>Marks delivered; returns false if someone else delivered it first.</summary>
     public async Task<bool> MarkDeliveredAsync(string id, string via, CancellationToken ct)
     {

@@ -147,10 +147,9 @@ public abstract class CommandTestsBase(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, poll.Status);
     }
 
-    // Known bug, outside the server: IMqttBrokerHooks has no unsubscribe callback and the broker cannot say whether a
-    // topic has subscribers, so BrokerDeviceGateway still counts the device as listening after UNSUBSCRIBE, reports the
-    // reboot delivered and marks it so; the device never gets it. Needs an OnUnsubscribedAsync hook in EdgeConductor.Mqtt.
-    [Fact(Skip = "Known bug: no unsubscribe hook in EdgeConductor.Mqtt; BrokerDeviceGateway cannot forget an UNSUBSCRIBE (see comment)")]
+    // Regression: the gateway used to count a device as listening after UNSUBSCRIBE (no unsubscribe hook), reported the
+    // reboot delivered and the device never got it. OnUnsubscribedAsync now removes the filter.
+    [Fact]
     public async Task Reboot_ToADeviceThatUnsubscribed_IsNotReportedDelivered_AndStaysPending()
     {
         var org = await TestOrg.CreateAsync(Server);

@@ -104,10 +104,9 @@ public sealed class TransportTests(ServerFixture fixture)
         Assert.Empty(await HistoryAsync(d));
     }
 
-    // Known bug in EdgeConductor.Mqtt's WebSocketDuplexPipe: after the broker writes the refusing CONNACK and completes
-    // the output, DisposeAsync cancels the pump at once (cancelling a ManagedWebSocket receive aborts the socket), so
-    // the CONNACK frame never leaves and the client only sees the connection drop (paho: rc 7). TCP and TLS are fine.
-    [Fact(Skip = "Known bug: WebSocketDuplexPipe aborts before the refusing CONNACK is sent (see comment)")]
+    // Regression: WebSocketDuplexPipe.DisposeAsync used to cancel the send pump at once (aborting the socket), so the
+    // refusing CONNACK never left and paho saw only a dropped connection (rc 7).
+    [Fact]
     public async Task Paho_OverWebSocket_WithBadCredentials_GetsConnAck0x86()
     {
         var d = await (await TestOrg.CreateAsync(Server)).DeviceAsync();
@@ -116,12 +115,9 @@ public sealed class TransportTests(ServerFixture fixture)
         Assert.Contains("\"rc\": 134", r.Stdout);
     }
 
-    // Known bug in EdgeConductor.Mqtt's WebSocketDuplexPipe: a peer that closes the TCP connection without a WebSocket
-    // close frame (paho after DISCONNECT) makes ReceiveAsync throw ConnectionClosedPrematurely; the pipe completes with
-    // that error and PipeReader.ReadAsync throws it before the broker has read the PUBLISH still buffered: 6 of 8 lost.
-    // Fix: treat WebSocketError.ConnectionClosedPrematurely as end of data (complete the writer without an error).
-    // (QoS 0 over WebSocket is therefore left out of Paho_OverWebSocket_PublishesAndSubscribes until then.)
-    [Fact(Skip = "Known bug: WebSocketDuplexPipe drops buffered packets when the peer closes without a close frame (see comment)")]
+    // Regression: a peer closing TCP without a WebSocket close frame (paho after DISCONNECT) made the pipe complete with
+    // an error, and the reader threw before the broker read the PUBLISH still buffered (6 of 8 lost). Now end of data.
+    [Fact]
     public async Task Paho_OverWebSocket_Qos0ThenDisconnect_EveryMessageIsStored()
     {
         var d = await (await TestOrg.CreateAsync(Server)).DeviceAsync();
