@@ -3,6 +3,7 @@ using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
+using EdgeConductor.Server.Gateway;
 using EdgeConductor.Server.Tenancy;
 using Microsoft.AspNetCore.Mvc;
 
@@ -79,7 +80,7 @@ public static class DevicesApi
         TypedResults.Ok(DeviceDto.From(await RequireDeviceAsync(serial, ctx, devices), devices.Now));
 
     private static async Task<IResult> Patch(string serial, JsonElement? body, RequestContext ctx, DeviceStore devices,
-        RoomStore rooms, UserStore users, AuditLog audit)
+        RoomStore rooms, UserStore users, IDeviceGateway gateway, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
@@ -112,7 +113,9 @@ public static class DevicesApi
             device.TenantId = tenantId;
         }
         if (patch.Has("tags")) device.Tags = ValidateTags(patch.Raw("tags"));
+        var movedOrg = patch.Has("org_id") && device.OrgId != (await devices.FindForDeviceAuthAsync(serial, ctx.Aborted))?.OrgId;
         await devices.UpdateAssignmentAsync(device, ctx.Aborted);
+        if (movedOrg) gateway.Disconnect(serial); // its live session still speaks for the old org
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceUpdated, "device", serial, new { fields = patch.Names.ToArray() }), ctx.Aborted);
         return TypedResults.Ok(DeviceDto.From(device, devices.Now));
     }
@@ -133,23 +136,25 @@ public static class DevicesApi
     }
 
     private static async Task<IResult> Delete(string serial, bool? force, RequestContext ctx, DeviceStore devices,
-        Telemetry.TelemetryStore telemetry, AuditLog audit)
+        Telemetry.TelemetryStore telemetry, IDeviceGateway gateway, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
         if (force != true && DevicePresence.IsOnline(device.LastSeen, devices.Now))
             throw ApiException.Conflict($"Device '{serial}' was seen in the last {DevicePresence.OnlineWindow.TotalMinutes:0} minutes; pass ?force=true to delete it anyway.");
         await devices.DeleteAsync(device.Id, ctx.Aborted);
+        gateway.Disconnect(serial);
         await telemetry.DeleteDeviceAsync(device.Id, ctx.Aborted);
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceDeleted, "device", serial, new { forced = force == true }), ctx.Aborted);
         return TypedResults.Ok(new DeletedResponse(true, serial));
     }
 
-    private static async Task<IResult> RotateSecret(string serial, RequestContext ctx, DeviceStore devices, AuditLog audit)
+    private static async Task<IResult> RotateSecret(string serial, RequestContext ctx, DeviceStore devices, IDeviceGateway gateway, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
         var secret = await devices.RotateSecretAsync(device.Id, ctx.Aborted);
+        gateway.Disconnect(serial); // the old secret must not keep a session alive
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceSecretRotated, "device", serial), ctx.Aborted);
         return TypedResults.Ok(new SecretResponse(serial, secret));
     }

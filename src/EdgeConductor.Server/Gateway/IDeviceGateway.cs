@@ -15,4 +15,10 @@ public interface IDeviceGateway
 
     /// <summary>Is any connection of this device subscribed to <paramref name="channel"/> right now?</summary>
     bool IsListening(string serial, DeviceChannel channel);
+
+    /// <summary>
+    /// Closes every live connection of the device (it was deleted, moved to another org, or its secret was rotated), so it
+    /// must authenticate again with what is true now. Returns how many connections were closed.
+    /// </summary>
+    int Disconnect(string serial);
 }

@@ -9,4 +9,6 @@ internal sealed class UnconnectedDeviceGateway : IDeviceGateway
     public ValueTask<bool> SendAsync(string serial, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken ct) => ValueTask.FromResult(false);
 
     public bool IsListening(string serial, DeviceChannel channel) => false;
+
+    public int Disconnect(string serial) => 0;
 }

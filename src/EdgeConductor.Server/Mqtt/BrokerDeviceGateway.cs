@@ -35,18 +35,29 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
         }
     }
 
+    public int Disconnect(string serial)
+    {
+        string[] clients;
+        lock (_lock) clients = _clientsBySerial.TryGetValue(serial, out var set) ? set.ToArray() : [];
+        return clients.Count(broker.DisconnectClient);
+    }
+
+    internal void MarkConnected(string clientId, string serial)
+    {
+        lock (_lock)
+        {
+            _byClient[clientId] = (serial, new HashSet<string>(StringComparer.Ordinal));
+            if (!_clientsBySerial.TryGetValue(serial, out var clients)) _clientsBySerial[serial] = clients = new HashSet<string>();
+            clients.Add(clientId);
+        }
+    }
+
     internal void MarkSubscribed(string clientId, string serial, string filter)
     {
         lock (_lock)
         {
-            if (!_byClient.TryGetValue(clientId, out var entry))
-            {
-                entry = (serial, new HashSet<string>(StringComparer.Ordinal));
-                _byClient[clientId] = entry;
-            }
-            entry.Filters.Add(filter);
-            if (!_clientsBySerial.TryGetValue(serial, out var clients)) _clientsBySerial[serial] = clients = new HashSet<string>();
-            clients.Add(clientId);
+            if (!_byClient.ContainsKey(clientId)) MarkConnected(clientId, serial);
+            _byClient[clientId].Filters.Add(filter);
         }
     }
 

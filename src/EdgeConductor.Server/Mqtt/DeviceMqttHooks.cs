@@ -123,7 +123,12 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnClientConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;
+    public ValueTask OnClientConnectedAsync(MqttClientInfo client)
+    {
+        if (client.Principal is MqttPrincipal.Device d)
+            services.GetRequiredService<BrokerDeviceGateway>().MarkConnected(client.ClientId, d.Ref.Serial);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason)
     {
