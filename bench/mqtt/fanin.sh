@@ -2,7 +2,8 @@
 # Fan-in benchmark: 4 publishers (mosquitto_pub -l) -> 1 subscriber (mosquitto_sub), counting messages DELIVERED.
 # Runs the same clients and counts against our broker (standalone BrokerHost) and Mosquitto in one run.
 # Each case runs ROUNDS times (default 3), alternating brokers; the median rate is reported (the machine is shared).
-# Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]    env: ROUNDS=3
+# Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]
+#        TARGET=server bench/mqtt/fanin.sh …   runs "ours" as the full EdgeConductor server instead of the bare broker host    env: ROUNDS=3
 set -euo pipefail
 TOTAL=${1:-100000}
 PUBS=${2:-4}
@@ -62,8 +63,18 @@ run_case() { # name port qos
   echo "$rate" >> "$WORK/$name-q$qos.rates"
 }
 
-"${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" --max-queued 1000000 > "$WORK/ours.log" 2>&1 &
-OURS=$!
+if [[ "${TARGET:-host}" == "server" ]]; then
+  # The broker inside the EdgeConductor server, with its real hooks (anonymous sandbox topics outside devices/).
+  dotnet build "$ROOT/src/EdgeConductor.Server" -c Release -nologo -v q >/dev/null
+  ASPNETCORE_URLS="http://127.0.0.1:$((OUR_PORT + 1000))" EC_DATA_DIR="$WORK/ec-data" EC_MQTT_PORT="$OUR_PORT" EC_MQTTS_PORT=0 \
+  EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true EC_MQTT_MAX_QUEUED=1000000 EC_ADMIN_PASSWORD=fanin-bench-pw \
+  Logging__LogLevel__Default=Warning "${DOTNET:-dotnet}" "$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll" > "$WORK/ours.log" 2>&1 &
+  OURS=$!
+  sleep 3
+else
+  "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" --max-queued 1000000 > "$WORK/ours.log" 2>&1 &
+  OURS=$!
+fi
 mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosq.log" 2>&1 &
 MOSQ=$!
 trap 'kill $OURS $MOSQ 2>/dev/null || true; rm -rf "$WORK"' EXIT

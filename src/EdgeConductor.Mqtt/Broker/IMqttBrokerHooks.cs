@@ -24,6 +24,9 @@ public interface IMqttBrokerHooks
     /// <summary>Called after the SUBACK has been queued for a successful subscription. Messages published from here reach the client after the SUBACK.</summary>
     ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken);
 
+    /// <summary>Called after the UNSUBACK has been queued, once per filter that was actually removed.</summary>
+    ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     ValueTask OnClientConnectedAsync(MqttClientInfo client);
 
     ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason);

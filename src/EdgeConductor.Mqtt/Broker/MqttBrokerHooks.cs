@@ -19,6 +19,8 @@ public class MqttBrokerHooks : IMqttBrokerHooks
 
     public virtual ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public virtual ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public virtual ValueTask OnClientConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;
 
     public virtual ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason) => ValueTask.CompletedTask;

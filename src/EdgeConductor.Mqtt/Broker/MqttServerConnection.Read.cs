@@ -108,8 +108,7 @@ internal sealed partial class MqttServerConnection
             case SubscribePacket subscribe:
                 return HandleSubscribeAsync(subscribe);
             case UnsubscribePacket unsubscribe:
-                HandleUnsubscribe(unsubscribe);
-                return default;
+                return HandleUnsubscribeAsync(unsubscribe);
             case PingReqPacket:
                 Send(PingRespPacket.Instance);
                 return default;

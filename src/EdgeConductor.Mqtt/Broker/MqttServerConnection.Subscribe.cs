@@ -61,14 +61,31 @@ internal sealed partial class MqttServerConnection
         }
     }
 
-    private void HandleUnsubscribe(UnsubscribePacket packet)
+    private async ValueTask HandleUnsubscribeAsync(UnsubscribePacket packet)
     {
         var codes = new List<MqttReasonCode>(packet.Filters.Count);
+        var removed = new List<string>(packet.Filters.Count);
         foreach (var filter in packet.Filters)
         {
-            codes.Add(_broker.RemoveSubscription(_session!, filter) ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
+            var existed = _broker.RemoveSubscription(_session!, filter);
+            codes.Add(existed ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
+            if (existed)
+            {
+                removed.Add(filter);
+            }
         }
 
         Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+        foreach (var filter in removed)
+        {
+            try
+            {
+                await Options.Hooks.OnUnsubscribedAsync(_client!, filter, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReportError(ex, "OnUnsubscribedAsync");
+            }
+        }
     }
 }

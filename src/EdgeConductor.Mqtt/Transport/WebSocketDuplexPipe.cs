@@ -64,6 +64,11 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
                 }
             }
         }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+        {
+            // The peer closed TCP without a close frame (paho after DISCONNECT does): that is the end of its data, not an
+            // error — completing with an error would make the reader throw before the broker has read what is buffered.
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             error = ex is OperationCanceledException ? null : new IOException(ex.Message, ex);
@@ -124,6 +129,19 @@ public sealed class WebSocketDuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Let the send loop flush what the broker wrote last (a refusing CONNACK, a DISCONNECT) before tearing down:
+        // cancelling a WebSocket operation aborts the socket, and those bytes would never leave.
+        if (_sendTask is not null)
+        {
+            try
+            {
+                await _sendTask.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
         await _cts.CancelAsync().ConfigureAwait(false);
         _output.Reader.CancelPendingRead();
         if (_receiveTask is not null)

@@ -98,11 +98,10 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     {
         if (client.Principal is not MqttPrincipal.Device d) return;
         var filter = InnerFilter(subscription.Filter);
-        var gateway = services.GetRequiredService<BrokerDeviceGateway>();
+        services.GetRequiredService<BrokerDeviceGateway>().MarkSubscribed(client.ClientId, d.Ref.Serial, filter);
         foreach (var channel in DeviceTopic.Channels)
         {
             if (!MqttTopic.Matches(filter, DeviceTopic.For(d.Ref.Serial, channel))) continue;
-            gateway.MarkListening(client.ClientId, d.Ref.Serial, channel);
             foreach (var observer in services.GetServices<IDeviceSubscriptionObserver>())
             {
                 try
@@ -115,6 +114,13 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
                 }
             }
         }
+    }
+
+    public ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken ct)
+    {
+        if (client.Principal is MqttPrincipal.Device)
+            services.GetRequiredService<BrokerDeviceGateway>().MarkUnsubscribed(client.ClientId, InnerFilter(filter));
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask OnClientConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;

@@ -18,6 +18,7 @@ internal static class MqttRegistration
             Hooks = sp.GetRequiredService<DeviceMqttHooks>(),
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             MaximumPacketSize = 256 * 1024,
+            MaxQueuedMessages = mqtt.MaxQueuedMessages,
             OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
         }));
         s.AddSingleton<BrokerDeviceGateway>();

@@ -16,6 +16,9 @@ public sealed class MqttServerOptions
     /// <summary>EC_MQTT_ALLOW_ANONYMOUS: unauthenticated clients may use topics outside devices/ (an insecure sandbox for tools).</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>Messages queued per session before back-pressure and drops (EC_MQTT_MAX_QUEUED); never unbounded.</summary>
+    public int MaxQueuedMessages { get; set; } = 1000;
+
     /// <summary>Bind address for the MQTT listeners (EC_MQTT_BIND, default all interfaces).</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
@@ -27,6 +30,7 @@ public sealed class MqttServerOptions
         o.TlsCertificatePath = string.IsNullOrWhiteSpace(config["EC_MQTT_TLS_CERT"]) ? null : config["EC_MQTT_TLS_CERT"];
         o.TlsCertificatePassword = config["EC_MQTT_TLS_PASSWORD"];
         o.AllowAnonymous = string.Equals(config["EC_MQTT_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase);
+        if (int.TryParse(config["EC_MQTT_MAX_QUEUED"], out var q) && q > 0) o.MaxQueuedMessages = q;
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
         return o;
     }

@@ -22,8 +22,9 @@ public static class MqttWebSocketApi
         using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol);
         await using var pipe = new WebSocketDuplexPipe(socket);
         pipe.Start();
+        // Not RequestAborted: it fires when the client closes, before its last packets are read (see MqttConnectionHandler).
         await broker.RunConnectionAsync(pipe, new MqttConnectionInfo(
             http.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, http.Connection.RemotePort) : null,
-            http.Request.IsHttps, http.Request.IsHttps ? "wss" : "ws"), http.RequestAborted);
+            http.Request.IsHttps, http.Request.IsHttps ? "wss" : "ws"), CancellationToken.None);
     }
 }

@@ -13,7 +13,7 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
 {
     public enum PatchOutcome { Updated, VersionConflict, NotFound }
 
-    /// <summary>What one device's batch of reported messages did.</summary>
+    /// <summary>What one device's batch of reported messages did; <see cref="Device"/> carries the device's current org.</summary>
     public sealed record ReportedResult(DeviceRef Device, ShadowState State, bool Changed, bool WasOfflineAlerted);
 
     public async Task<ShadowState?> GetAsync(string deviceId, CancellationToken ct)
@@ -56,7 +56,7 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
         var p = new DynamicParameters();
         var where = Database.InList("id", "dev", groups.Select(g => g.Key.Id).Distinct(), p);
         var rows = (await conn.QueryAsync<Row>(
-            $"SELECT id, shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE {where}{db.ForUpdate()}",
+            $"SELECT id, org_id, shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE {where}{db.ForUpdate()}",
             p, tx)).ToDictionary(r => r.Id);
         foreach (var group in groups)
         {
@@ -74,7 +74,9 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
                 UPDATE devices SET shadow_reported = @r, shadow_metadata = @m, shadow_version = @v, last_seen = @seen, offline_alerted_at = NULL
                 WHERE id = @id
                 """, new { r = state.Reported.ToJsonString(), m = state.Metadata.ToJsonString(), v = state.Version, seen = lastSeen, id = group.Key.Id }, tx);
-            results.Add(new ReportedResult(group.Key, state, changed, row.OfflineAlertedAt is not null));
+            // The device's org as it is now: an MQTT connection keeps the DeviceRef of its CONNECT, and the device may
+            // have been moved to another org since.
+            results.Add(new ReportedResult(group.Key with { OrgId = row.OrgId }, state, changed, row.OfflineAlertedAt is not null));
         }
         return results;
     }
@@ -85,6 +87,7 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
     private sealed class Row
     {
         public string Id { get; set; } = "";
+        public string? OrgId { get; set; }
         public string ShadowDesired { get; set; } = "{}";
         public string ShadowReported { get; set; } = "{}";
         public string ShadowMetadata { get; set; } = "{}";

@@ -62,16 +62,27 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
     {
         await using var conn = await db.OpenAsync(CancellationToken.None);
         await using var tx = await conn.BeginTransactionAsync();
+        // Reported state first: it reads each device's row, whose org_id (not the one cached in a long-lived MQTT
+        // connection's DeviceRef) is the org the readings belong to. Grouped by device id, so two connections of one
+        // device with differing DeviceRefs never make two read-modify-writes of the same row in one transaction.
+        var results = await shadows.ApplyReportedAsync(conn, tx,
+            batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt), SameDevice.Instance));
+        var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
         var rows = batch.Where(i => i.Kind == DeviceMessageKind.Telemetry).ToList();
         for (var start = 0; start < rows.Count; start += InsertChunk)
         {
             var chunk = rows.GetRange(start, Math.Min(InsertChunk, rows.Count - start));
-            await conn.ExecuteAsync(InsertSql(chunk.Count), InsertParameters(chunk), tx);
+            await conn.ExecuteAsync(InsertSql(chunk.Count), InsertParameters(chunk, current), tx);
         }
-        var results = await shadows.ApplyReportedAsync(conn, tx,
-            batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt)));
         await tx.CommitAsync();
         return results;
+    }
+
+    private sealed class SameDevice : IEqualityComparer<DeviceRef>
+    {
+        public static readonly SameDevice Instance = new();
+        public bool Equals(DeviceRef? x, DeviceRef? y) => x?.Id == y?.Id;
+        public int GetHashCode(DeviceRef obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
     }
 
     /// <summary>Rows per multi-row INSERT (5 parameters each; well under SQLite's and PostgreSQL's parameter limits).</summary>
@@ -85,14 +96,14 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         return _insertSql[rows] = "INSERT INTO telemetry (device_id, org_id, ts, received_at, payload) VALUES " + string.Join(", ", values);
     }
 
-    private static DynamicParameters InsertParameters(List<IngestItem> chunk)
+    private static DynamicParameters InsertParameters(List<IngestItem> chunk, Dictionary<string, DeviceRef> current)
     {
         var p = new DynamicParameters();
         for (var i = 0; i < chunk.Count; i++)
         {
             var item = chunk[i];
             p.Add("d" + i, item.Device.Id);
-            p.Add("o" + i, item.Device.OrgId);
+            p.Add("o" + i, current.TryGetValue(item.Device.Id, out var now) ? now.OrgId : item.Device.OrgId);
             p.Add("t" + i, item.Payload.Ts);
             p.Add("r" + i, item.ReceivedAt);
             p.Add("p" + i, item.Payload.Json);
@@ -102,16 +113,18 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
 
     private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
     {
+        var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
         foreach (var item in batch)
         {
             if (item.Kind != DeviceMessageKind.Telemetry) continue;
+            var device = current.GetValueOrDefault(item.Device.Id, item.Device);
             var data = new JsonObject
             {
                 ["serial_no"] = item.Device.Serial,
                 ["ts"] = Common.Times.Iso(item.Payload.Ts),
                 ["data"] = item.Payload.Fields.DeepClone(),
             };
-            hub.Publish(new DeviceEvent("telemetry", item.Device.Serial, item.Device.OrgId, data.ToJsonString()));
+            hub.Publish(new DeviceEvent("telemetry", device.Serial, device.OrgId, data.ToJsonString()));
         }
         foreach (var r in results)
         {

@@ -250,4 +250,19 @@ public sealed class HookTests
         var other = await test.ConnectAsync("other");
         Assert.Equal(MqttReasonCode.Success, await other.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
     }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task OnUnsubscribed_CalledOncePerRemovedFilter_NotForUnknownOnes(MqttProtocolVersion version)
+    {
+        var hooks = new TestHooks();
+        await using var test = TestBroker.Start(o => o.Hooks = hooks);
+        var client = await test.ConnectAsync("u", version);
+        await client.SubscribeAsync("a/#", MqttQualityOfService.AtLeastOnce);
+        await client.SubscribeAsync("b/c", MqttQualityOfService.AtLeastOnce);
+        await client.UnsubscribeAsync("a/#", "never/subscribed");
+        await TestExtensions.WaitUntilAsync(() => { lock (hooks.Unsubscribes) return hooks.Unsubscribes.Count == 1; }, because: "one filter was removed");
+        lock (hooks.Unsubscribes) Assert.Equal(("u", "a/#"), hooks.Unsubscribes.Single());
+    }
 }

@@ -16,6 +16,18 @@ internal sealed class TestHooks : MqttBrokerHooks
 
     public List<(string ClientId, MqttDisconnectReason Reason)> Disconnects { get; } = [];
 
+    public List<(string ClientId, string Filter)> Unsubscribes { get; } = [];
+
+    public override ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken)
+    {
+        lock (Unsubscribes)
+        {
+            Unsubscribes.Add((client.ClientId, filter));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public List<string> Connects { get; } = [];
 
     public override ValueTask<MqttAuthenticationResult> AuthenticateAsync(MqttConnectContext context, CancellationToken cancellationToken) =>

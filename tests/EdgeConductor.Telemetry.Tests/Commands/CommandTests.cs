@@ -6,8 +6,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Commands;
 
 /// <summary>POST /devices/:serial/reboot over MQTT (live and on the next subscribe) and HTTPS polling with ETag.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class CommandTests(ServerFixture fixture)
+public abstract class CommandTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -166,3 +165,9 @@ public sealed class CommandTests(ServerFixture fixture)
         Assert.True((await PollAsync(d, asDevice: false)).Body!["reboot"]!.GetValue<bool>(), "the reboot was lost: marked delivered to nobody");
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class CommandTests(ServerFixture fixture) : CommandTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresCommandTests(PostgresServerFixture fixture) : CommandTestsBase(fixture);

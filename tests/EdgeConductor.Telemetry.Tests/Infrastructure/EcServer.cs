@@ -21,10 +21,15 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public const string AdminPassword = "Telemetry-Tests-Admin-1!";
 
     private readonly bool _allowAnonymous;
+    private readonly string _database;
 
-    public EcServer(bool allowAnonymous = false)
+    /// <param name="postgres">EC_DATABASE: a PostgreSQL connection string, or null for SQLite in the data dir.</param>
+    /// <param name="clock">The server's TimeProvider; default <see cref="Clock"/> (real time plus an offset).</param>
+    public EcServer(bool allowAnonymous = false, string? postgres = null, TimeProvider? clock = null)
     {
         _allowAnonymous = allowAnonymous;
+        ServerClock = clock ?? Clock;
+        _database = postgres ?? "";
         DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
         var ports = FreePorts(3);
@@ -38,6 +43,9 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public int MqttPort { get; }
     public int MqttsPort { get; }
     public OffsetTimeProvider Clock { get; } = new();
+
+    /// <summary>The TimeProvider the server actually uses (<see cref="Clock"/> unless another was given).</summary>
+    public TimeProvider ServerClock { get; }
 
     /// <summary>Error-level log entries the server wrote (an unexpected 500 leaves one here).</summary>
     public ErrorLog Errors { get; } = new();
@@ -56,7 +64,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("urls", $"http://127.0.0.1:{HttpPort}");
         builder.UseSetting("EC_DATA_DIR", DataDir);
-        builder.UseSetting("EC_DATABASE", "");
+        builder.UseSetting("EC_DATABASE", _database);
         builder.UseSetting("EC_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("EC_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("EC_ANON_RATE_LIMIT", "1000000");
@@ -72,7 +80,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.ConfigureTestServices(s =>
         {
             s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(Clock);
+            s.AddSingleton(ServerClock);
         });
     }
 

@@ -5,8 +5,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Shadow;
 
 /// <summary>Desired/reported/delta/version (AWS IoT shadow semantics), optimistic locking, and delivery to devices.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class ShadowTests(ServerFixture fixture)
+public abstract class ShadowTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -81,6 +80,44 @@ public sealed class ShadowTests(ServerFixture fixture)
         var ok = await PatchAsync(d, """{"relay":false}""", ifMatch: $"\"{current}\"");
         Assert.Equal(current + 1, ok["version"]!.GetValue<long>());
         await PatchAsync(d, """{"relay":true}""", HttpStatusCode.BadRequest, ifMatch: "\"not-a-number\"");
+    }
+
+    [Fact]
+    public async Task ConcurrentPatches_WithTheSameVersion_ExactlyOneWins()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        var v = (await PatchAsync(d, """{"setpoint":20}"""))["version"]!.GetValue<long>();
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var r = await d.Org.Http.PatchRawAsync($"devices/{d.Serial}/shadow/desired", $$"""{"setpoint":{{30 + i}},"version":{{v}}}""");
+            return r.StatusCode;
+        }));
+        Assert.Equal(1, attempts.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(7, attempts.Count(s => s == HttpStatusCode.Conflict));
+        var shadow = await ShadowAsync(d);
+        Assert.Equal(v + 1, shadow["version"]!.GetValue<long>());
+        Assert.InRange(shadow["desired"]!["setpoint"]!.GetValue<int>(), 30, 37);
+    }
+
+    [Fact]
+    public async Task ConcurrentDesiredPatchesAndReports_LoseNoKey()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        using var anon = Server.Http();
+        var work = new List<Task>();
+        for (var i = 0; i < 10; i++)
+        {
+            var n = i;
+            work.Add(PatchAsync(d, $$"""{"d{{n}}":{{n}}}"""));
+            work.Add(anon.PostRawAsync($"devices/{d.Serial}/telemetry", $$"""{"r{{n}}":{{n}}}""", d.Secret).ExpectAsync(HttpStatusCode.OK));
+        }
+        await Task.WhenAll(work);
+        var shadow = await ShadowAsync(d);
+        Assert.Equal(10, shadow["desired"]!.AsObject().Count);
+        Assert.Equal(10, shadow["reported"]!.AsObject().Count);
     }
 
     [Theory]
@@ -219,3 +256,9 @@ public sealed class ShadowTests(ServerFixture fixture)
         Assert.Equal(new[] { 10, 30 }, history.Select(x => x!["temp"]!.GetValue<int>()).ToArray());
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class ShadowTests(ServerFixture fixture) : ShadowTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresShadowTests(PostgresServerFixture fixture) : ShadowTestsBase(fixture);

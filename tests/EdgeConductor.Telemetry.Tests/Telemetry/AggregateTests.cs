@@ -5,8 +5,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Telemetry;
 
 /// <summary>GET …/telemetry/aggregate against avg/min/max/count computed by hand over readings with explicit ts.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class AggregateTests(ServerFixture fixture)
+public abstract class AggregateTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -111,3 +110,9 @@ public sealed class AggregateTests(ServerFixture fixture)
         Assert.Contains(parameter, problem.ToJsonString());
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class AggregateTests(ServerFixture fixture) : AggregateTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAggregateTests(PostgresServerFixture fixture) : AggregateTestsBase(fixture);

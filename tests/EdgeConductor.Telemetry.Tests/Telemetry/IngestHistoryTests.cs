@@ -5,8 +5,7 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Telemetry.Tests.Telemetry;
 
 /// <summary>Ingest over HTTP (API key, X-Device-Secret) and MQTT (mosquitto, paho; v3.1.1 and v5; QoS 0/1/2) → history.</summary>
-[Collection(ServerCollection.Name)]
-public sealed class IngestHistoryTests(ServerFixture fixture)
+public abstract class IngestHistoryTestsBase(ServerFixture fixture)
 {
     private EcServer Server => fixture.Server;
 
@@ -129,6 +128,24 @@ public sealed class IngestHistoryTests(ServerFixture fixture)
         Assert.True(history[0]!["gps_fix"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData("311")]
+    [InlineData("5")]
+    public async Task Paho_ManyQos1MessagesOnOneConnection_AreAllStoredExactlyOnce(string version)
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        const int count = 200;
+        var args = new List<string> { "--port", Server.MqttPort.ToString(), "--protocol", version, "--user", d.Serial, "--password", d.Secret, "--qos", "1", "--timeout", "30" };
+        for (var i = 0; i < count; i++) args.AddRange(["--pub", d.Topic("telemetry"), $$"""{"n":{{i}}}"""]);
+        var r = await ExternalTool.PahoAsync(args, TimeSpan.FromSeconds(60));
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(count, r.Stdout.Split('\n').Count(l => l.Contains("\"ok\": true")));
+
+        var history = await HistoryAsync(d, "?limit=1000"); // acknowledged = committed: no waiting needed
+        Assert.Equal(Enumerable.Range(0, count), history.Select(x => x!["n"]!.GetValue<int>()).Order());
+    }
+
     [Fact]
     public async Task MqttPayloadTs_IsHonoured()
     {
@@ -221,3 +238,9 @@ public sealed class IngestHistoryTests(ServerFixture fixture)
         await org.Http.PostRawAsync("devices/NO-SUCH-DEVICE/telemetry", """{"temp":1}""").ExpectAsync(HttpStatusCode.NotFound);
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class IngestHistoryTests(ServerFixture fixture) : IngestHistoryTestsBase(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIngestHistoryTests(PostgresServerFixture fixture) : IngestHistoryTestsBase(fixture);

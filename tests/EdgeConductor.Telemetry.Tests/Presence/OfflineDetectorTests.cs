@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ManualTimeProvider = EdgeConductor.Testing.ManualTimeProvider;
+using EdgeConductor.Telemetry.Tests.Infrastructure;
+
+namespace EdgeConductor.Telemetry.Tests.Presence;
+
+/// <summary>A server whose clock stands still until the test moves it (EdgeConductor.Testing's ManualTimeProvider).</summary>
+public sealed class ManualClockServerFixture : IAsyncLifetime
+{
+    public ManualTimeProvider Clock { get; } = new();
+
+    internal EcServer Server { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Server = new EcServer(clock: Clock).Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>The background OfflineDetector runs on the injected clock: moving the clock is enough, nobody calls it.</summary>
+public sealed class OfflineDetectorTests(ManualClockServerFixture fixture) : IClassFixture<ManualClockServerFixture>
+{
+    [Fact]
+    public async Task AdvancingTheClockPast15Minutes_TheBackgroundDetectorAlertsOnce()
+    {
+        var server = fixture.Server;
+        var org = await TestOrg.CreateAsync(server);
+        var d = await org.DeviceAsync();
+        await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry", """{"temp":21}""").ExpectAsync(HttpStatusCode.OK);
+
+        async Task<int> OfflineEventsAsync()
+        {
+            var all = (JsonArray)await org.GetAsync($"orgs/{org.Id}/audit?action=device_offline");
+            return all.Count(e => e!["target_id"]?.GetValue<string>() == d.Serial);
+        }
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(14));
+        await Task.Delay(300);
+        Assert.Equal(0, await OfflineEventsAsync());
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await Eventually.ValueAsync(OfflineEventsAsync, n => n > 0));
+
+        for (var i = 0; i < 3; i++) fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(300);
+        Assert.Equal(1, await OfflineEventsAsync());
+        var notes = (JsonArray)await org.GetAsync($"orgs/{org.Id}/notifications");
+        Assert.Single(notes, n => n!["kind"]!.GetValue<string>() == "device_offline" && n["device_serial"]?.GetValue<string>() == d.Serial);
+    }
+}
