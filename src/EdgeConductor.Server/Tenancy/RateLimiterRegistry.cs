@@ -14,6 +14,8 @@ public sealed class RateLimiterRegistry
     /// <summary>Takes one request from <paramref name="key"/>'s window of <paramref name="perMinute"/>; false with the wait when it is used up.</summary>
     public bool TryAcquire(string key, int perMinute, out TimeSpan retryAfter)
     {
+        retryAfter = TimeSpan.Zero;
+        if (perMinute <= 0) return true; // 0 or less = no limit (a FixedWindowRateLimiter cannot have 0 permits)
         using var lease = LimiterFor(key, perMinute).AttemptAcquire();
         retryAfter = lease.IsAcquired ? TimeSpan.Zero
             : lease.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? ra : TimeSpan.FromMinutes(1);

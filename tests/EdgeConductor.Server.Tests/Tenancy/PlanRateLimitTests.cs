@@ -95,3 +95,26 @@ public sealed class AnonymousRateLimitDisabledTests(AnonymousRateLimitDisabledTe
             await anon.PostJsonAsync($"{EcApi.Base}/auth/refresh", new { refresh_token = "rt_nope" }).ExpectProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
+
+/// <summary>EC_DEVICE_RATE_LIMIT=0 means no per-device limit, not a 500 for every device call.</summary>
+public sealed class DeviceRateLimitDisabledTests(DeviceRateLimitDisabledTests.Server server) : IClassFixture<DeviceRateLimitDisabledTests.Server>
+{
+    public sealed class Server() : EcServerFactory(new EcServerOptions { Settings = new Dictionary<string, string?> { ["EC_DEVICE_RATE_LIMIT"] = "0" } });
+
+    [Fact]
+    public async Task ZeroMeansUnlimited_DeviceCanPush()
+    {
+        var org = await server.Api.CreateOrgAsync();
+        var d = await server.Api.RegisterDeviceAsync(org.Id);
+        using var c = server.Api.Client(null);
+        for (var i = 0; i < 5; i++)
+        {
+            var push = new HttpRequestMessage(HttpMethod.Post, $"{EcApi.Base}/devices/{d.SerialNo}/telemetry")
+            {
+                Content = new StringContent("{\"temp\":1}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            push.Headers.Add("X-Device-Secret", d.DeviceSecret);
+            await (await c.SendAsync(push)).ExpectAsync(HttpStatusCode.OK);
+        }
+    }
+}
