@@ -49,7 +49,7 @@ internal static partial class ManufactureCommand
 
     private sealed record Skipped(string SerialNo, string Reason);
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+\z")]
     private static partial Regex PrefixPattern();
 
     public static string SerialFor(string prefix, int n) => $"{prefix}-{n.ToString("D5", CultureInfo.InvariantCulture)}";

@@ -61,12 +61,12 @@ public static partial class Check
         return v;
     }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\z")]
     private static partial Regex EmailRegex();
 
-    [GeneratedRegex(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(-[a-z0-9]+)*\z")]
     private static partial Regex SlugRegex();
 
-    [GeneratedRegex(@"^#[0-9a-fA-F]{6}$")]
+    [GeneratedRegex(@"^#[0-9a-fA-F]{6}\z")]
     private static partial Regex ColorRegex();
 }

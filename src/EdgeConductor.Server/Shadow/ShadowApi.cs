@@ -76,7 +76,7 @@ public static partial class ShadowApi
                 version = v;
                 continue;
             }
-            if (!KeyPattern().IsMatch(p.Name)) throw ApiException.Invalid(p.Name, "keys are 1-64 letters, digits or '_' and start with a letter or '_'");
+            if (!Common.FieldName.IsValid(p.Name)) throw ApiException.Invalid(p.Name, "keys are 1-64 letters, digits or '_' and start with a letter or '_'");
             if (patch.Count == MaxDesiredKeys) throw ApiException.BadRequest($"A desired patch may set at most {MaxDesiredKeys} keys.");
             patch[p.Name] = JsonNode.Parse(p.Value.GetRawText());
         }
@@ -84,6 +84,4 @@ public static partial class ShadowApi
         return (patch, version);
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
-    private static partial Regex KeyPattern();
 }

@@ -73,7 +73,7 @@ public sealed partial class DevicePayload
                     if (ts < MinTs || ts > receivedAtMs + MaxFutureSkewMs) { error = "ts is out of range (before 2000 or in the future)"; return null; }
                     continue;
                 }
-                if (!KeyPattern().IsMatch(p.Name)) { error = $"field '{Trim(p.Name)}': names are 1-64 letters, digits or '_' and start with a letter or '_'"; return null; }
+                if (!Common.FieldName.IsValid(p.Name)) { error = $"field '{Trim(p.Name)}': names are 1-64 letters, digits or '_' and start with a letter or '_'"; return null; }
                 if (fields.ContainsKey(p.Name)) { error = $"field '{p.Name}' appears twice"; return null; }
                 if (fields.Count == MaxFields) { error = $"payload has more than {MaxFields} fields"; return null; }
                 JsonNode? value;
@@ -125,6 +125,4 @@ public sealed partial class DevicePayload
 
     private static string Trim(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
-    private static partial Regex KeyPattern();
 }

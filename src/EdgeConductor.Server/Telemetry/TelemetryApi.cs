@@ -103,7 +103,7 @@ public static partial class TelemetryApi
         RequestContext ctx, DeviceStore devices, TelemetryStore store)
     {
         var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
-        if (string.IsNullOrEmpty(metric) || !MetricName().IsMatch(metric)) throw ApiException.Invalid("metric", "is required: a field name such as temp");
+        if (string.IsNullOrEmpty(metric) || !FieldName.IsValid(metric)) throw ApiException.Invalid("metric", "is required: a field name such as temp");
         var i = interval ?? "1h";
         if (!Intervals.TryGetValue(i, out var bucketMs)) throw ApiException.Invalid("interval", $"must be one of {string.Join(", ", Intervals.Keys)}");
         var toMs = to is null ? devices.Now : ParseTime(to, "to");
@@ -134,6 +134,4 @@ public static partial class TelemetryApi
         return Results.Text(sb.Append(']').ToString(), "application/json; charset=utf-8");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
-    private static partial Regex MetricName();
 }

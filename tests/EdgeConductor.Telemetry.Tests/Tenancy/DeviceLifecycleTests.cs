@@ -22,27 +22,67 @@ public sealed class DeviceLifecycleTests(ServerFixture fixture)
         return client;
     }
 
+    private static async Task WaitDisconnectedAsync(MqttClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (client.IsConnected && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.False(client.IsConnected, "the server should have closed the device's session");
+    }
+
     [Fact]
-    public async Task DeviceMovedToAnotherOrg_WhileConnected_ItsLiveTelemetryNoLongerReachesTheOldOrg()
+    public async Task DeviceMovedToAnotherOrg_WhileConnected_IsDisconnected_AndNothingReachesTheOldOrg()
     {
         var a = await TestOrg.CreateAsync(Server);
         var b = await TestOrg.CreateAsync(Server);
         var d = await a.DeviceAsync();
         await using var client = await ConnectAsync(d);
         Assert.Equal(MqttReasonCode.Success, await client.PublishAsync(d.Topic("telemetry"), """{"temp":1}""", MqttQualityOfService.AtLeastOnce));
+        await using var oldOrg = await SseStream.OpenAsync(a.Http, $"orgs/{a.Id}/stream");
 
         using var admin = await TestOrg.AdminAsync(Server);
         await admin.PatchRawAsync($"devices/{d.Serial}", $$"""{"org_id":"{{b.Id}}"}""").ExpectAsync(HttpStatusCode.OK);
-        await using var oldOrg = await SseStream.OpenAsync(a.Http, $"orgs/{a.Id}/stream");
-        await using var newOrg = await SseStream.OpenAsync(b.Http, $"orgs/{b.Id}/stream");
+        await WaitDisconnectedAsync(client);
 
-        var code = await client.PublishAsync(d.Topic("telemetry"), """{"temp":2}""", MqttQualityOfService.AtLeastOnce);
-        if (code == MqttReasonCode.Success)
-        {
-            var e = await newOrg.NextAsync("telemetry");
-            Assert.Equal(2, e["data"]!["temp"]!.GetValue<int>());
-        }
+        // It comes back under its new org: its data goes there.
+        await using var newOrg = await SseStream.OpenAsync(b.Http, $"orgs/{b.Id}/stream");
+        await using var again = await ConnectAsync(d);
+        Assert.Equal(MqttReasonCode.Success, await again.PublishAsync(d.Topic("telemetry"), """{"temp":2}""", MqttQualityOfService.AtLeastOnce));
+        var e = await newOrg.NextAsync("telemetry");
+        Assert.Equal(2, e["data"]!["temp"]!.GetValue<int>());
         var leaked = await oldOrg.DrainAsync(TimeSpan.FromMilliseconds(700));
-        Assert.DoesNotContain(leaked, ev => ev.Data["serial_no"]?.GetValue<string>() == d.Serial);
+        Assert.DoesNotContain(leaked, ev => ev.Data["serial_no"]?.GetValue<string>() == d.Serial && ev.Data["data"]?["temp"]?.GetValue<int>() == 2);
+    }
+
+    [Fact]
+    public async Task SecretRotated_WhileConnected_OldSessionIsClosed_AndTheOldSecretNoLongerConnects()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        await using var client = await ConnectAsync(d);
+        var rotated = await org.Http.PostRawAsync($"devices/{d.Serial}/secret/rotate", "").ExpectAsync(HttpStatusCode.OK);
+        await WaitDisconnectedAsync(client);
+
+        await using var stale = new MqttClient(new MqttClientOptions
+        {
+            Port = Server.MqttPort, ClientId = "stale-" + d.Serial, UserName = d.Serial, Password = Encoding.UTF8.GetBytes(d.Secret),
+        });
+        await Assert.ThrowsAnyAsync<Exception>(() => stale.ConnectAsync());
+        await using var fresh = new MqttClient(new MqttClientOptions
+        {
+            Port = Server.MqttPort, ClientId = "fresh-" + d.Serial, UserName = d.Serial,
+            Password = Encoding.UTF8.GetBytes(rotated["device_secret"]!.GetValue<string>()),
+        });
+        await fresh.ConnectAsync();
+        Assert.True(fresh.IsConnected);
+    }
+
+    [Fact]
+    public async Task DeviceDeleted_WhileConnected_IsDisconnected()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        await using var client = await ConnectAsync(d);
+        await org.Http.DeleteAsync($"devices/{d.Serial}?force=true").ExpectAsync(HttpStatusCode.OK);
+        await WaitDisconnectedAsync(client);
     }
 }
