@@ -7,6 +7,7 @@ using EdgeConductor.Mqtt.Tests.Infrastructure;
 
 namespace EdgeConductor.Mqtt.Tests.Broker;
 
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class BackPressureTests
 {
     /// <summary>A subscriber that connects, subscribes, then never reads its socket again.</summary>

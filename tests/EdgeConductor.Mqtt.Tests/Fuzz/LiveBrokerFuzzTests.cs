@@ -8,6 +8,7 @@ using EdgeConductor.Mqtt.Tests.Infrastructure;
 
 namespace EdgeConductor.Mqtt.Tests.Fuzz;
 
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class LiveBrokerFuzzTests
 {
     [Fact]
