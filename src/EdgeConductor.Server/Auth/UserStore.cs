@@ -12,6 +12,14 @@ public sealed class UserStore(Database db, TimeProvider clock)
     private static readonly PasswordHasher<UserRecord> Hasher = new();
     public const int MinPasswordLength = 8;
 
+    /// <summary>The password rule for new accounts: 8 to 1,024 characters (400 naming the field otherwise).</summary>
+    public static string ValidateNewPassword(string? password)
+    {
+        var p = Check.Required(password, "password", 1024);
+        if (p.Length < MinPasswordLength) throw ApiException.Invalid("password", $"must be at least {MinPasswordLength} characters");
+        return p;
+    }
+
     public async Task<UserRecord> CreateAsync(string email, string password, string role, string? orgId, string? partnerId,
         string? roomId, CancellationToken ct)
     {

@@ -98,8 +98,7 @@ public static class OrgsApi
         body = Check.Body(body);
         var email = Check.Email(body.Email);
         var role = Check.OneOf(body.Role, "role", Roles.OrgRoles);
-        var password = Check.Required(body.Password, "password", 1024);
-        if (password.Length < UserStore.MinPasswordLength) throw ApiException.Invalid("password", $"must be at least {UserStore.MinPasswordLength} characters");
+        var password = UserStore.ValidateNewPassword(body.Password);
         var roomId = Check.Optional(body.RoomId, "room_id", 64);
         if (roomId is not null && (await rooms.FindAsync(roomId, ctx.Aborted))?.OrgId != org.Id)
             throw ApiException.Invalid("room_id", "is not a room of this organization");

@@ -69,8 +69,7 @@ public static class PartnersApi
         var partner = await RequirePartnerAsync(partnerId, ctx, partners);
         body = Check.Body(body);
         var email = Check.Email(body.Email);
-        var password = Check.Required(body.Password, "password", 1024);
-        if (password.Length < UserStore.MinPasswordLength) throw ApiException.Invalid("password", $"must be at least {UserStore.MinPasswordLength} characters");
+        var password = UserStore.ValidateNewPassword(body.Password);
         var user = await users.CreateAsync(email, password, Roles.Partner, null, partner.Id, null, ctx.Aborted);
         await audit.WriteAsync(ctx.Audit(null, AuditActions.UserCreated, "user", user.Id, new { user.Email, user.Role, partner_id = partner.Id }), ctx.Aborted);
         return TypedResults.Created($"/api/v1/partners/{partner.Id}/users/{user.Id}", UserDto.From(user));
