@@ -31,7 +31,7 @@ public static class AuthApi
         var password = Check.Required(body.Password, "password", 1024);
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.RetryAfter(email, ip) is { } wait)
-            throw new ApiException(429, ErrorCodes.RateLimited, "Too many failed logins. Try again later.") { RetryAfter = wait };
+            throw ApiException.RateLimited("Too many failed logins. Try again later.", wait);
 
         var user = await users.FindByEmailAsync(email, http.RequestAborted);
         if (user is null || !UserStore.VerifyPassword(user, password))

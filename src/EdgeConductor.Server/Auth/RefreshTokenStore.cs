@@ -31,9 +31,7 @@ public sealed class RefreshTokenStore(Database db, EcOptions options, TimeProvid
     {
         var now = clock.Ms();
         await using var conn = await db.OpenAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<TokenRow>(
-            "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @h",
-            new { h = Secrets.Hash(token) });
+        var row = await FindAsync(conn, token);
         if (row is null) return (RotateOutcome.Unknown, null, null);
         if (row.RevokedAt is not null) return (RotateOutcome.Revoked, row.UserId, null);
         if (row.UsedAt is not null)
@@ -57,13 +55,16 @@ public sealed class RefreshTokenStore(Database db, EcOptions options, TimeProvid
     public async Task<bool> RevokeAsync(string token, string? mustBelongToUser, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);
-        var row = await conn.QuerySingleOrDefaultAsync<TokenRow>(
-            "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @h",
-            new { h = Secrets.Hash(token) });
+        var row = await FindAsync(conn, token);
         if (row is null || (mustBelongToUser is not null && row.UserId != mustBelongToUser)) return false;
         await RevokeFamilyAsync(row.FamilyId, ct);
         return true;
     }
+
+    private static Task<TokenRow?> FindAsync(System.Data.Common.DbConnection conn, string token) =>
+        conn.QuerySingleOrDefaultAsync<TokenRow>(
+            "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @h",
+            new { h = Secrets.Hash(token) });
 
     private async Task RevokeFamilyAsync(string familyId, CancellationToken ct)
     {

@@ -26,7 +26,7 @@ public static class DeviceCredential
                 ? ("ip:" + ctx.Ip, options.AnonymousRequestsPerMinute)
                 : ("device:" + device.Id, options.DeviceRequestsPerMinute);
             if (!limits.TryAcquire(key, perMinute, out var retry))
-                throw new ApiException(429, ErrorCodes.RateLimited, $"Rate limit of {perMinute} requests per minute exceeded.") { RetryAfter = retry };
+                throw ApiException.RateLimited($"Rate limit of {perMinute} requests per minute exceeded.", retry);
             return (device ?? throw ApiException.Unauthorized($"The {HeaderName} credential is not valid for device '{serial}'."), true);
         }
         var d = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);

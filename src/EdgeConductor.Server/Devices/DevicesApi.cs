@@ -86,6 +86,7 @@ public static class DevicesApi
         ctx.RequireRole(Roles.Managers);
         var patch = new PatchDocument(body);
         patch.AllowOnly("org_id", "room_id", "tenant_id", "tags");
+        var originalOrgId = device.OrgId;
         if (patch.Has("org_id"))
         {
             var orgId = Check.Optional(patch.String("org_id"), "org_id", 64);
@@ -113,9 +114,8 @@ public static class DevicesApi
             device.TenantId = tenantId;
         }
         if (patch.Has("tags")) device.Tags = ValidateTags(patch.Raw("tags"));
-        var movedOrg = patch.Has("org_id") && device.OrgId != (await devices.FindForDeviceAuthAsync(serial, ctx.Aborted))?.OrgId;
         await devices.UpdateAssignmentAsync(device, ctx.Aborted);
-        if (movedOrg) gateway.Disconnect(serial); // its live session still speaks for the old org
+        if (device.OrgId != originalOrgId) gateway.Disconnect(serial); // its live session still speaks for the old org
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceUpdated, "device", serial, new { fields = patch.Names.ToArray() }), ctx.Aborted);
         return TypedResults.Ok(DeviceDto.From(device, devices.Now));
     }

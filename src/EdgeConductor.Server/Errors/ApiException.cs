@@ -28,4 +28,8 @@ public sealed class ApiException : Exception
     public static ApiException Forbidden(string detail = "You do not have permission for this action.") =>
         new(403, ErrorCodes.Forbidden, detail);
     public static ApiException Unauthorized(string detail) => new(401, ErrorCodes.Unauthorized, detail);
+
+    /// <summary>429 with Retry-After.</summary>
+    public static ApiException RateLimited(string detail, TimeSpan retryAfter) =>
+        new(429, ErrorCodes.RateLimited, detail) { RetryAfter = retryAfter };
 }

@@ -1,8 +1,7 @@
-using Dapper;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Gateway;
 using EdgeConductor.Server.Notifications;
-using EdgeConductor.Server.Storage;
+using EdgeConductor.Server.Shadow;
 
 namespace EdgeConductor.Server.Presence;
 
@@ -10,7 +9,7 @@ namespace EdgeConductor.Server.Presence;
 /// Offline/online transitions: after <see cref="PresenceOptions.OfflineAfter"/> of silence a device gets exactly one
 /// device_offline audit event and notification (offline_alerted_at), and device_online when it is heard again.
 /// </summary>
-public sealed class PresenceService(Database db, TimeProvider clock, PresenceOptions options, AuditLog audit,
+public sealed class PresenceService(ShadowStore shadows, TimeProvider clock, PresenceOptions options, AuditLog audit,
     NotificationStore notifications, ILogger<PresenceService> log)
 {
     /// <summary>One detector pass; returns the serials newly marked offline. Safe with several instances (each device is claimed once).</summary>
@@ -18,17 +17,9 @@ public sealed class PresenceService(Database db, TimeProvider clock, PresenceOpt
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var cutoff = now - (long)options.OfflineAfter.TotalMilliseconds;
-        await using var conn = await db.OpenAsync(ct);
-        var silent = await conn.QueryAsync<(string Id, string SerialNo, string? OrgId, long LastSeen)>(
-            "SELECT id, serial_no, org_id, last_seen FROM devices WHERE last_seen IS NOT NULL AND last_seen <= @cutoff AND offline_alerted_at IS NULL LIMIT 1000",
-            new { cutoff });
         var marked = new List<string>();
-        foreach (var d in silent)
+        await foreach (var d in shadows.ClaimSilentAsync(cutoff, now, ct))
         {
-            var claimed = await conn.ExecuteAsync(
-                "UPDATE devices SET offline_alerted_at = @now WHERE id = @id AND offline_alerted_at IS NULL AND last_seen <= @cutoff",
-                new { now, id = d.Id, cutoff });
-            if (claimed == 0) continue;
             marked.Add(d.SerialNo);
             var silentFor = TimeSpan.FromMilliseconds(now - d.LastSeen);
             await audit.WriteAsync(new AuditEntry(d.OrgId, AuditActions.DeviceOffline, "system", null, "device", d.SerialNo,

@@ -81,6 +81,28 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
         return results;
     }
 
+    /// <summary>A device silent since <see cref="LastSeen"/>, now claimed for one offline alert.</summary>
+    public sealed record SilentDevice(string Id, string SerialNo, string? OrgId, long LastSeen);
+
+    /// <summary>
+    /// Devices silent since <paramref name="cutoff"/> and not yet alerted: each is claimed (offline_alerted_at = now) by exactly
+    /// one caller, even with several server instances, and yielded only to that caller.
+    /// </summary>
+    public async IAsyncEnumerable<SilentDevice> ClaimSilentAsync(long cutoff, long now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        var silent = (await conn.QueryAsync<SilentDevice>(
+            "SELECT id, serial_no, org_id, last_seen FROM devices WHERE last_seen IS NOT NULL AND last_seen <= @cutoff AND offline_alerted_at IS NULL LIMIT 1000",
+            new { cutoff })).AsList();
+        foreach (var d in silent)
+        {
+            var claimed = await conn.ExecuteAsync(
+                "UPDATE devices SET offline_alerted_at = @now WHERE id = @id AND offline_alerted_at IS NULL AND last_seen <= @cutoff",
+                new { now, id = d.Id, cutoff });
+            if (claimed == 1) yield return d;
+        }
+    }
+
     private const string SelectSql =
         "SELECT shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE id = @id";
 

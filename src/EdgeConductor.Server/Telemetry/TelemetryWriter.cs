@@ -113,10 +113,12 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
 
     private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
     {
+        // Live events cost a JSON copy per message: build them only while someone is streaming.
+        var streaming = hub.SubscriberCount > 0;
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
         foreach (var item in batch)
         {
-            if (item.Kind != DeviceMessageKind.Telemetry) continue;
+            if (!streaming || item.Kind != DeviceMessageKind.Telemetry) continue;
             var device = current.GetValueOrDefault(item.Device.Id, item.Device);
             var data = new JsonObject
             {
@@ -128,7 +130,7 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         }
         foreach (var r in results)
         {
-            if (r.Changed) hub.Publish(ShadowEvents.Changed(r.Device, r.State));
+            if (streaming && r.Changed) hub.Publish(ShadowEvents.Changed(r.Device, r.State));
             if (!r.WasOfflineAlerted) continue;
             try
             {

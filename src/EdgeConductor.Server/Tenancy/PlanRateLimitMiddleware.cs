@@ -19,7 +19,7 @@ internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore org
         {
             var (key, limit) = await PartitionAsync(http);
             if (key is not null && limit is { } perMinute && !limits.TryAcquire(key, perMinute, out var retry))
-                throw new ApiException(429, ErrorCodes.RateLimited, $"Rate limit of {perMinute} requests per minute exceeded.") { RetryAfter = retry };
+                throw ApiException.RateLimited($"Rate limit of {perMinute} requests per minute exceeded.", retry);
         }
         await next(http);
     }
