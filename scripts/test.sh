@@ -68,6 +68,13 @@ while IFS= read -r -d '' trx; do
   s=$(( ${t:-0} - ${e:-0} )); (( ${n:-0} > s )) && s=${n:-0}; skipped=$((skipped + s))
 done < <(find "$RESULTS" -name '*.trx' -print0)
 
+# Name every failed test (with the first lines of its message) so the tail of a CI log says what broke.
+failures=$(find "$RESULTS" -name '*.trx' -print0 | xargs -0 -r python3 "$ROOT/scripts/trx-failures.py" 2>/dev/null)
+if [[ -n "$failures" ]]; then
+  echo "==> failed tests"
+  echo "$failures"
+fi
+
 if ((status != 0 && failed == 0)); then failed=1; fi # build break or test host crash: never report success
 elapsed=$(( $(date +%s) - start ))
 echo "==> ${files} test project(s), ${elapsed}s"

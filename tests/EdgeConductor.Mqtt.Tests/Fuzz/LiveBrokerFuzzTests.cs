@@ -22,7 +22,7 @@ public sealed class LiveBrokerFuzzTests
         // Warm up, then take the baseline.
         await RunFuzzAsync(test.Port, seed: 1, cases: 200, TimeSpan.FromSeconds(5));
         await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 2, TimeSpan.FromSeconds(15));
-        var baseline = Heap();
+        var baseline = HeapMeasurement.Live();
 
         var healthy = Task.Run(async () =>
         {
@@ -53,19 +53,11 @@ public sealed class LiveBrokerFuzzTests
         await publisher.PublishAsync("after/x", "ok", MqttQualityOfService.ExactlyOnce);
         Assert.Equal("ok", (await late.ReceiveAsync()).Text());
 
-        var after = Heap();
-        Assert.True(after - baseline < 12 * 1024 * 1024, $"heap {baseline / 1024} KB -> {after / 1024} KB");
-    }
-
-    private static long Heap()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-            GC.WaitForPendingFinalizers();
-        }
-
-        return GC.GetTotalMemory(true);
+        const long limit = 12 * 1024 * 1024;
+        var after = await HeapMeasurement.SettledAsync(baseline, limit);
+        var stats = test.Broker.GetStatistics();
+        Console.WriteLine($"fuzz: {sent} cases, heap {baseline / 1024} KB -> {after / 1024} KB, {stats}");
+        Assert.True(after - baseline < limit, $"heap {baseline / 1024} KB -> {after / 1024} KB; {stats}");
     }
 
     private static async Task<int> RunFuzzAsync(int port, int seed, int cases, TimeSpan budget)
