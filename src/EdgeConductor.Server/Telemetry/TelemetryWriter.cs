@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Dapper;
 using EdgeConductor.Server.Gateway;
 using EdgeConductor.Server.Live;
 using EdgeConductor.Server.Presence;
@@ -68,12 +67,14 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         var results = await shadows.ApplyReportedAsync(conn, tx,
             batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt), SameDevice.Instance));
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
-        var rows = batch.Where(i => i.Kind == DeviceMessageKind.Telemetry).ToList();
-        for (var start = 0; start < rows.Count; start += InsertChunk)
+        var rows = new List<TelemetryRow>(batch.Count);
+        foreach (var item in batch)
         {
-            var chunk = rows.GetRange(start, Math.Min(InsertChunk, rows.Count - start));
-            await conn.ExecuteAsync(InsertSql(chunk.Count), InsertParameters(chunk, current), tx);
+            if (item.Kind != DeviceMessageKind.Telemetry) continue;
+            var orgId = current.TryGetValue(item.Device.Id, out var now) ? now.OrgId : item.Device.OrgId;
+            rows.Add(new TelemetryRow(item.Device.Id, orgId, item.Payload.Ts, item.ReceivedAt, item.Payload.Json));
         }
+        await TelemetryRowInserter.InsertAsync(db, conn, tx, rows);
         await tx.CommitAsync();
         return results;
     }
@@ -83,32 +84,6 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         public static readonly SameDevice Instance = new();
         public bool Equals(DeviceRef? x, DeviceRef? y) => x?.Id == y?.Id;
         public int GetHashCode(DeviceRef obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
-    }
-
-    /// <summary>Rows per multi-row INSERT (5 parameters each; well under SQLite's and PostgreSQL's parameter limits).</summary>
-    private const int InsertChunk = 200;
-    private readonly Dictionary<int, string> _insertSql = new();
-
-    private string InsertSql(int rows)
-    {
-        if (_insertSql.TryGetValue(rows, out var sql)) return sql;
-        var values = Enumerable.Range(0, rows).Select(i => $"(@d{i}, @o{i}, @t{i}, @r{i}, {db.JsonParam("p" + i)})");
-        return _insertSql[rows] = "INSERT INTO telemetry (device_id, org_id, ts, received_at, payload) VALUES " + string.Join(", ", values);
-    }
-
-    private static DynamicParameters InsertParameters(List<IngestItem> chunk, Dictionary<string, DeviceRef> current)
-    {
-        var p = new DynamicParameters();
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var item = chunk[i];
-            p.Add("d" + i, item.Device.Id);
-            p.Add("o" + i, current.TryGetValue(item.Device.Id, out var now) ? now.OrgId : item.Device.OrgId);
-            p.Add("t" + i, item.Payload.Ts);
-            p.Add("r" + i, item.ReceivedAt);
-            p.Add("p" + i, item.Payload.Json);
-        }
-        return p;
     }
 
     private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
