@@ -58,6 +58,14 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
         var rows = (await conn.QueryAsync<Row>(
             $"SELECT id, org_id, shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE {where}{db.ForUpdate()}",
             p, tx)).ToDictionary(r => r.Id);
+        // One command for every device of the batch, re-bound per device (Dapper would build and prepare one per call).
+        await using var update = conn.CreateCommand();
+        update.Transaction = tx;
+        update.CommandText = """
+            UPDATE devices SET shadow_reported = @r, shadow_metadata = @m, shadow_version = @v, last_seen = @seen, offline_alerted_at = NULL
+            WHERE id = @id
+            """;
+        var (reported, metadata, version, seen, id) = (update.AddParameter("@r"), update.AddParameter("@m"), update.AddParameter("@v"), update.AddParameter("@seen"), update.AddParameter("@id"));
         foreach (var group in groups)
         {
             if (!rows.TryGetValue(group.Key.Id, out var row)) continue; // deleted while connected: nothing to update
@@ -70,10 +78,9 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
                 lastSeen = Math.Max(lastSeen, receivedAt);
             }
             if (changed) state.Version++;
-            await conn.ExecuteAsync("""
-                UPDATE devices SET shadow_reported = @r, shadow_metadata = @m, shadow_version = @v, last_seen = @seen, offline_alerted_at = NULL
-                WHERE id = @id
-                """, new { r = state.Reported.ToJsonString(), m = state.Metadata.ToJsonString(), v = state.Version, seen = lastSeen, id = group.Key.Id }, tx);
+            (reported.Value, metadata.Value, version.Value, seen.Value, id.Value) =
+                (state.Reported.ToJsonString(), state.Metadata.ToJsonString(), state.Version, lastSeen, group.Key.Id);
+            await update.ExecuteNonQueryAsync();
             // The device's org as it is now: an MQTT connection keeps the DeviceRef of its CONNECT, and the device may
             // have been moved to another org since.
             results.Add(new ReportedResult(group.Key with { OrgId = row.OrgId }, state, changed, row.OfflineAlertedAt is not null));

@@ -32,11 +32,11 @@ internal static class TelemetryRowInserter
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = $"INSERT INTO {Columns} VALUES ($d, $o, $t, $r, $p)";
-        var device = Add(cmd, "$d");
-        var org = Add(cmd, "$o");
-        var ts = Add(cmd, "$t");
-        var received = Add(cmd, "$r");
-        var payload = Add(cmd, "$p");
+        var device = cmd.AddParameter("$d");
+        var org = cmd.AddParameter("$o");
+        var ts = cmd.AddParameter("$t");
+        var received = cmd.AddParameter("$r");
+        var payload = cmd.AddParameter("$p");
         cmd.Prepare();
         foreach (var row in rows)
         {
@@ -48,14 +48,6 @@ internal static class TelemetryRowInserter
             // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and this saves a state machine per row.
             cmd.ExecuteNonQuery();
         }
-    }
-
-    private static DbParameter Add(DbCommand cmd, string name)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        cmd.Parameters.Add(p);
-        return p;
     }
 
     private static async Task InsertPostgresAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<TelemetryRow> rows)
