@@ -49,7 +49,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_series.TryGetValue(instrument, out var s)) s.Record(value, Labels(tags));
+        if (_series.TryGetValue(instrument, out var s)) s.Record(value, s.LabelsOf(tags));
     }
 
     public string Render()
@@ -94,7 +94,9 @@ public sealed class PrometheusExporter : IDisposable
         private readonly string _type;
         private readonly double[]? _buckets;
         private readonly bool _observable;
-        private readonly ConcurrentDictionary<string, double> _values = new();
+        private readonly ConcurrentDictionary<string, Cell> _values = new();
+        // Label text per tag set, so the hot path (a counter bumped per MQTT message) builds no strings.
+        private readonly ConcurrentDictionary<TagKey, string> _labelText = new();
         private readonly ConcurrentDictionary<string, Histo> _histograms = new();
 
         public Series(Instrument instrument)
@@ -123,11 +125,26 @@ public sealed class PrometheusExporter : IDisposable
             if (_observable) _values.Clear();
         }
 
+        public string LabelsOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length == 0) return "";
+            if (tags.Length > TagKey.Capacity || _labelText.Count > MaxCachedLabelSets) return Labels(tags);
+            var key = new TagKey(tags);
+            return _labelText.TryGetValue(key, out var text) ? text : _labelText.GetOrAdd(key, Labels(tags));
+        }
+
+        /// <summary>Bounds the label cache should an instrument be tagged with unbounded values; beyond it labels are built per call.</summary>
+        private const int MaxCachedLabelSets = 10_000;
+
         public void Record(double value, string labels)
         {
-            if (_buckets is not null) _histograms.GetOrAdd(labels, _ => new Histo(_buckets.Length)).Add(_buckets, value);
-            else if (_observable) _values[labels] = value;
-            else _values.AddOrUpdate(labels, value, (_, old) => old + value);
+            if (_buckets is not null) _histograms.GetOrAdd(labels, static (_, n) => new Histo(n), _buckets.Length).Add(_buckets, value);
+            else
+            {
+                var cell = _values.TryGetValue(labels, out var c) ? c : _values.GetOrAdd(labels, static _ => new Cell());
+                if (_observable) cell.Set(value);
+                else cell.Add(value);
+            }
         }
 
         public bool IsEmpty => _values.IsEmpty && _histograms.IsEmpty;
@@ -141,9 +158,43 @@ public sealed class PrometheusExporter : IDisposable
         public void RenderSamples(StringBuilder sb)
         {
             foreach (var (labels, v) in _values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                sb.Append(Name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').Append(Num(v)).Append('\n');
+                sb.Append(Name).Append(labels.Length > 0 ? "{" + labels + "}" : "").Append(' ').Append(Num(v.Value)).Append('\n');
             foreach (var (labels, h) in _histograms.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 h.Render(sb, Name, labels, _buckets!);
+        }
+    }
+
+    /// <summary>A counter's running total or a gauge's last value; lock-free.</summary>
+    private sealed class Cell
+    {
+        private double _value;
+
+        public double Value => Volatile.Read(ref _value);
+
+        public void Set(double value) => Volatile.Write(ref _value, value);
+
+        public void Add(double value)
+        {
+            var current = Volatile.Read(ref _value);
+            while (true)
+            {
+                var seen = Interlocked.CompareExchange(ref _value, current + value, current);
+                if (seen.Equals(current)) return;
+                current = seen;
+            }
+        }
+    }
+
+    /// <summary>Up to three tags (name and value) as a dictionary key; values compare with <see cref="object.Equals(object?, object?)"/>.</summary>
+    private readonly record struct TagKey(string? K1, object? V1, string? K2, object? V2, string? K3, object? V3)
+    {
+        public const int Capacity = 3;
+
+        public TagKey(ReadOnlySpan<KeyValuePair<string, object?>> tags) : this(
+            tags[0].Key, tags[0].Value,
+            tags.Length > 1 ? tags[1].Key : null, tags.Length > 1 ? tags[1].Value : null,
+            tags.Length > 2 ? tags[2].Key : null, tags.Length > 2 ? tags[2].Value : null)
+        {
         }
     }
 

@@ -81,7 +81,9 @@ public sealed partial class DevicePayload
                 {
                     case JsonValueKind.Number:
                         if (!p.Value.TryGetDouble(out var d) || !double.IsFinite(d)) { error = $"field '{p.Name}' is not a finite number"; return null; }
-                        value = JsonValue.Create(p.Value.Clone()); // Clone: independent of the disposed document
+                        // Integers stay exact (a counter or an id beyond 2^53 too); the rest as the shortest double that round-trips.
+                        // (Cloning the element instead would allocate a JsonDocument per reading.)
+                        value = p.Value.TryGetInt64(out var whole) ? JsonValue.Create(whole) : JsonValue.Create(d);
                         break;
                     case JsonValueKind.True:
                     case JsonValueKind.False:
