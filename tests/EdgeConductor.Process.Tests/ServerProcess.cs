@@ -19,8 +19,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public ServerProcess(string dataDir)
     {
         DataDir = dataDir;
-        HttpPort = FreePort();
-        MqttPort = FreePort();
+        (HttpPort, MqttPort) = (EdgeConductor.Testing.TestPorts.Free(), EdgeConductor.Testing.TestPorts.Free());
     }
 
     public string DataDir { get; }
@@ -82,13 +81,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         KillHard();
         _process?.Dispose();
         await Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     /// <summary>src/EdgeConductor.Server/bin/{Configuration}/net10.0/EdgeConductor.Server.dll, built by the project reference.</summary>

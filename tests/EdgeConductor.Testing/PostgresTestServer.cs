@@ -102,7 +102,7 @@ public sealed class PostgresTestServer
         var port = 0;
         for (var attempt = 1; ; attempt++)
         {
-            port = FreePort();
+            port = TestPorts.Free();
             try
             {
                 await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60",
@@ -197,13 +197,6 @@ public sealed class PostgresTestServer
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string file, IReadOnlyList<string> args, bool asPostgres)

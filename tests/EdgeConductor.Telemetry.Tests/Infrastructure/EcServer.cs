@@ -32,7 +32,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         _database = postgres ?? "";
         DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
-        var ports = FreePorts(3);
+        var ports = EdgeConductor.Testing.TestPorts.Free(3);
         HttpPort = ports[0];
         MqttPort = ports[1];
         MqttsPort = ports[2];
@@ -101,15 +101,6 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         using var cert = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(DataDir, "mqtt-selfsigned.pfx"), null);
         File.WriteAllText(pem, cert.ExportCertificatePem());
         return pem;
-    }
-
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        foreach (var l in listeners) l.Start();
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        foreach (var l in listeners) l.Stop();
-        return ports;
     }
 
     public override async ValueTask DisposeAsync()
