@@ -37,7 +37,7 @@ public sealed class ShadowState(JsonObject desired, JsonObject reported, JsonObj
     /// Merges reported values (null deletes), stamping each key with <paramref name="ts"/>. A key already reported
     /// at a later time keeps its value: a back-filled old reading never overwrites a newer one.
     /// </summary>
-    public bool MergeReported(JsonObject changes, long ts) => Merge(Reported, Section("reported"), changes, ts, newerOnly: true);
+    public bool MergeReported(IEnumerable<KeyValuePair<string, JsonNode?>> changes, long ts) => Merge(Reported, Section("reported"), changes, ts, newerOnly: true);
 
     private JsonObject Section(string name)
     {
@@ -47,7 +47,7 @@ public sealed class ShadowState(JsonObject desired, JsonObject reported, JsonObj
         return created;
     }
 
-    private static bool Merge(JsonObject target, JsonObject meta, JsonObject changes, long ts, bool newerOnly)
+    private static bool Merge(JsonObject target, JsonObject meta, IEnumerable<KeyValuePair<string, JsonNode?>> changes, long ts, bool newerOnly)
     {
         var changed = false;
         foreach (var (key, value) in changes)

@@ -48,7 +48,7 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
     /// receive time and clears offline_alerted_at (the caller records the device's return).
     /// </summary>
     public async Task<IReadOnlyList<ReportedResult>> ApplyReportedAsync(DbConnection conn, DbTransaction tx,
-        IEnumerable<IGrouping<DeviceRef, (System.Text.Json.Nodes.JsonObject Fields, long Ts, long ReceivedAt)>> byDevice)
+        IEnumerable<IGrouping<DeviceRef, (IReadOnlyList<KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>> Readings, long Ts, long ReceivedAt)>> byDevice)
     {
         var groups = byDevice.ToList();
         var results = new List<ReportedResult>(groups.Count);

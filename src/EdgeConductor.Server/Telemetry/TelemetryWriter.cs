@@ -65,7 +65,7 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         // connection's DeviceRef) is the org the readings belong to. Grouped by device id, so two connections of one
         // device with differing DeviceRefs never make two read-modify-writes of the same row in one transaction.
         var results = await shadows.ApplyReportedAsync(conn, tx,
-            batch.GroupBy(i => i.Device, i => (i.Payload.Fields, i.Payload.Ts, i.ReceivedAt), SameDevice.Instance));
+            batch.GroupBy(i => i.Device, i => (i.Payload.Readings, i.Payload.Ts, i.ReceivedAt), SameDevice.Instance));
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
         var rows = new List<TelemetryRow>(batch.Count);
         foreach (var item in batch)
@@ -99,7 +99,7 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
             {
                 ["serial_no"] = item.Device.Serial,
                 ["ts"] = Common.Times.Iso(item.Payload.Ts),
-                ["data"] = item.Payload.Fields.DeepClone(),
+                ["data"] = item.Payload.ToJsonObject(),
             };
             hub.Publish(new DeviceEvent("telemetry", device.Serial, device.OrgId, data.ToJsonString()));
         }
