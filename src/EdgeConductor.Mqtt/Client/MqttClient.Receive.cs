@@ -7,6 +7,8 @@ namespace EdgeConductor.Mqtt.Client;
 
 public sealed partial class MqttClient
 {
+    private const int MaxPacketsPerBatch = 256;
+
     private async Task ReadLoopAsync(MqttClientConnection connection)
     {
         var input = connection.Pipe.Input;
@@ -26,7 +28,12 @@ public sealed partial class MqttClient
 
                 var buffer = result.Buffer;
                 var consumed = ParseBatch(buffer, version, batch, out var error);
-                input.AdvanceTo(consumed, buffer.End);
+
+                // A full batch may have left complete packets behind. Only what was decoded counts as examined, so the next
+                // read returns the rest at once: marking the whole buffer examined would make it wait for more bytes, which
+                // may never come (the server is waiting for the acks of exactly those packets).
+                var full = batch.Count == MaxPacketsPerBatch;
+                input.AdvanceTo(consumed, full ? consumed : buffer.End);
                 if (batch.Count > 0)
                 {
                     Volatile.Write(ref connection.LastReceivedTicks, _options.TimeProvider.GetTimestamp());
@@ -51,7 +58,7 @@ public sealed partial class MqttClient
                     return;
                 }
 
-                if (result.IsCompleted)
+                if (result.IsCompleted && !full)
                 {
                     break;
                 }
@@ -73,7 +80,7 @@ public sealed partial class MqttClient
         var reader = new SequenceReader<byte>(buffer);
         try
         {
-            while (batch.Count < 256 && MqttPacketReader.TryReadPacket(ref reader, version, MqttPacketReader.ProtocolMaximumPacketSize, out var packet))
+            while (batch.Count < MaxPacketsPerBatch && MqttPacketReader.TryReadPacket(ref reader, version, MqttPacketReader.ProtocolMaximumPacketSize, out var packet))
             {
                 batch.Add(packet!);
             }
