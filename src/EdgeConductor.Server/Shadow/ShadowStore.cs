@@ -58,14 +58,8 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
         var rows = (await conn.QueryAsync<Row>(
             $"SELECT id, org_id, shadow_desired, shadow_reported, shadow_metadata, shadow_version, last_seen, offline_alerted_at FROM devices WHERE {where}{db.ForUpdate()}",
             p, tx)).ToDictionary(r => r.Id);
-        // One command for every device of the batch, re-bound per device (Dapper would build and prepare one per call).
-        await using var update = conn.CreateCommand();
-        update.Transaction = tx;
-        update.CommandText = """
-            UPDATE devices SET shadow_reported = @r, shadow_metadata = @m, shadow_version = @v, last_seen = @seen, offline_alerted_at = NULL
-            WHERE id = @id
-            """;
-        var (reported, metadata, version, seen, id) = (update.AddParameter("@r"), update.AddParameter("@m"), update.AddParameter("@v"), update.AddParameter("@seen"), update.AddParameter("@id"));
+        // One statement for every device of the batch, re-bound per device.
+        using var update = new ReportedUpdate(db, conn, tx);
         foreach (var group in groups)
         {
             if (!rows.TryGetValue(group.Key.Id, out var row)) continue; // deleted while connected: nothing to update
@@ -78,14 +72,53 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
                 lastSeen = Math.Max(lastSeen, receivedAt);
             }
             if (changed) state.Version++;
-            (reported.Value, metadata.Value, version.Value, seen.Value, id.Value) =
-                (state.Reported.ToJsonString(), state.Metadata.ToJsonString(), state.Version, lastSeen, group.Key.Id);
-            await update.ExecuteNonQueryAsync();
+            await update.RunAsync(state.Reported.ToJsonString(), state.Metadata.ToJsonString(), state.Version, lastSeen, group.Key.Id);
             // The device's org as it is now: an MQTT connection keeps the DeviceRef of its CONNECT, and the device may
             // have been moved to another org since.
             results.Add(new ReportedResult(group.Key with { OrgId = row.OrgId }, state, changed, row.OfflineAlertedAt is not null));
         }
         return results;
+    }
+
+    /// <summary>The reported-state UPDATE of <see cref="ApplyReportedAsync"/>: on SQLite bound by position through the C API.</summary>
+    private sealed class ReportedUpdate : IDisposable
+    {
+        private const string Sql =
+            "UPDATE devices SET shadow_reported = {0}, shadow_metadata = {1}, shadow_version = {2}, last_seen = {3}, offline_alerted_at = NULL WHERE id = {4}";
+
+        private readonly SqliteStatement? _sqlite;
+        private readonly DbCommand? _command;
+
+        public ReportedUpdate(Database db, DbConnection conn, DbTransaction tx)
+        {
+            if (db.Engine == DbEngine.Sqlite)
+            {
+                _sqlite = SqliteStatement.Prepare(conn, string.Format(Sql, "?1", "?2", "?3", "?4", "?5"));
+                return;
+            }
+            _command = conn.CreateCommand();
+            _command.Transaction = tx;
+            _command.CommandText = string.Format(Sql, "@r", "@m", "@v", "@seen", "@id");
+            foreach (var name in new[] { "@r", "@m", "@v", "@seen", "@id" }) _command.AddParameter(name);
+        }
+
+        public async Task RunAsync(string reported, string metadata, long version, long lastSeen, string id)
+        {
+            if (_sqlite is not null)
+            {
+                _sqlite.Bind(1, reported).Bind(2, metadata).Bind(3, version).Bind(4, lastSeen).Bind(5, id).Execute();
+                return;
+            }
+            var p = _command!.Parameters;
+            (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (reported, metadata, version, lastSeen, id);
+            await _command.ExecuteNonQueryAsync();
+        }
+
+        public void Dispose()
+        {
+            _sqlite?.Dispose();
+            _command?.Dispose();
+        }
     }
 
     /// <summary>A device silent since <see cref="LastSeen"/>, now claimed for one offline alert.</summary>
