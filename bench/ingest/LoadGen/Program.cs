@@ -1,82 +1,45 @@
-// Ingest load generator: D simulated devices publish M telemetry messages each over MQTT QoS 1 to an EdgeConductor
-// server (each with W messages in flight), and it reports acknowledged msgs/s and PUBACK latency percentiles.
-// Every PUBACK means "committed to the database", so this measures durable ingest end to end.
-// Usage: LoadGen <http-base> <mqtt-port> <admin-email> <admin-password> [devices=50] [messages=400] [window=8]
-using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using EdgeConductor.Mqtt.Client;
-using EdgeConductor.Mqtt.Protocol;
+// Load generator for the end-to-end benchmarks of bench/ingest/run.sh. Each sub-command prints one or more result
+// lines of key=value pairs (the first word names the line) that run.sh collects and summarises.
+//
+//   LoadGen ingest  <http-base> <mqtt-port> <admin-email> <admin-password> [devices=200] [messages=250] [window=4]
+//       K devices publish M QoS 1 telemetry messages each (W in flight per device) to the EdgeConductor server; after
+//       the last PUBACK it reads every device's history back through the REST API and fails unless every message
+//       (seq 0..M-1 of every device, each exactly once) is there. Reports acked and acked+queryable msgs/s.
+//   LoadGen broker  <mqtt-port> [devices=200] [messages=250] [window=4]
+//       The same publishers against a plain broker (Mosquitto): anonymous, plain client ids, no REST. Reports acked msgs/s.
+//   LoadGen query   <http-base> <mqtt-port> <admin-email> <admin-password> [requests=50]
+//       Loads 7 days of 5-second readings (120,960) for one device over MQTT with explicit ts, then times history and
+//       aggregate requests over them.
+//   LoadGen desired <http-base> <mqtt-port> <admin-email> <admin-password> [requests=200]
+//       One device subscribed to its desired topic; times PATCH /shadow/desired -> the device receives the publish.
+//
+// The old form "LoadGen <http-base> <mqtt-port> <email> <password> [devices] [messages] [window]" still runs "ingest".
+using EdgeConductor.Bench.Ingest;
 
-var baseUrl = new Uri(args[0].TrimEnd('/') + "/");
-var mqttPort = int.Parse(args[1]);
-var (email, password) = (args[2], args[3]);
-var devices = args.Length > 4 ? int.Parse(args[4]) : 50;
-var messages = args.Length > 5 ? int.Parse(args[5]) : 400;
-var window = args.Length > 6 ? int.Parse(args[6]) : 8;
+if (args.Length > 0 && args[0].StartsWith("http", StringComparison.OrdinalIgnoreCase)) args = ["ingest", .. args];
+var mode = args.Length > 0 ? args[0] : "";
+var rest = args.Skip(1).ToArray();
+int Arg(int i, int fallback) => rest.Length > i ? int.Parse(rest[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
-using var http = new HttpClient { BaseAddress = baseUrl };
-var login = await (await http.PostAsJsonAsync("api/v1/auth/login", new { email, password })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("access_token").GetString());
-var run = Guid.NewGuid().ToString("N")[..6];
-var org = await (await http.PostAsJsonAsync("api/v1/orgs", new { name = "load " + run, plan = "enterprise" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-var orgId = org.GetProperty("id").GetString();
-var secrets = new List<(string Serial, string Secret)>();
-for (var d = 0; d < devices; d++)
+try
 {
-    var serial = $"LOAD-{run}-{d:D4}";
-    var dev = await (await http.PostAsJsonAsync("api/v1/devices/register", new { serial_no = serial, product_type = "EC-CLIMATE-V1", org_id = orgId }))
-        .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-    secrets.Add((serial, dev.GetProperty("device_secret").GetString()!));
-}
-
-var clients = new List<MqttClient>();
-foreach (var (serial, secret) in secrets)
-{
-    var c = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = mqttPort, ClientId = serial, UserName = serial, Password = Encoding.UTF8.GetBytes(secret) });
-    await c.ConnectAsync();
-    clients.Add(c);
-}
-
-var latencies = new double[devices * messages];
-var failures = 0;
-var sw = Stopwatch.StartNew();
-await Task.WhenAll(clients.Select((c, d) => Task.Run(async () =>
-{
-    var topic = $"devices/{secrets[d].Serial}/telemetry";
-    using var gate = new SemaphoreSlim(window);
-    var pending = new List<Task>(messages);
-    for (var i = 0; i < messages; i++)
+    return mode switch
     {
-        await gate.WaitAsync();
-        var slot = d * messages + i;
-        var payload = $"{{\"temp\":{20 + i % 7}.5,\"hum\":{40 + i % 20},\"co2\":{800 + i},\"bat\":4.05,\"signal\":-61,\"seq\":{i}}}";
-        pending.Add(Task.Run(async () =>
-        {
-            var t0 = Stopwatch.GetTimestamp();
-            try
-            {
-                var rc = await c.PublishAsync(topic, payload, MqttQualityOfService.AtLeastOnce);
-                if (rc != MqttReasonCode.Success) Interlocked.Increment(ref failures);
-            }
-            catch (Exception) { Interlocked.Increment(ref failures); }
-            finally
-            {
-                latencies[slot] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-                gate.Release();
-            }
-        }));
-    }
-    await Task.WhenAll(pending);
-})));
-sw.Stop();
-foreach (var c in clients) await c.DisposeAsync();
+        "ingest" => await IngestBench.RunServerAsync(Target.FromArgs(rest), Arg(4, 200), Arg(5, 250), Arg(6, 4)),
+        "broker" => await IngestBench.RunBrokerAsync(Arg(0, 1883), Arg(1, 200), Arg(2, 250), Arg(3, 4)),
+        "query" => await QueryBench.RunAsync(Target.FromArgs(rest), Arg(4, 50)),
+        "desired" => await DesiredBench.RunAsync(Target.FromArgs(rest), Arg(4, 200)),
+        _ => Usage(),
+    };
+}
+catch (BenchFailure ex)
+{
+    Console.Error.WriteLine("FAILED: " + ex.Message);
+    return 2;
+}
 
-Array.Sort(latencies);
-double P(double q) => latencies[Math.Min(latencies.Length - 1, (int)(q * latencies.Length))];
-var total = devices * messages;
-Console.WriteLine($"devices={devices} messages={total} window={window} failures={failures} elapsed_s={sw.Elapsed.TotalSeconds:F2} " +
-                  $"acked_msgs_per_s={total / sw.Elapsed.TotalSeconds:F0} p50_ms={P(0.50):F2} p99_ms={P(0.99):F2}");
-return failures == 0 ? 0 : 1;
+static int Usage()
+{
+    Console.Error.WriteLine("usage: LoadGen ingest|query|desired <http-base> <mqtt-port> <admin-email> <admin-password> [...] | LoadGen broker <mqtt-port> [devices] [messages] [window]");
+    return 64;
+}
