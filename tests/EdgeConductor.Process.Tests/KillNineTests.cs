@@ -25,12 +25,15 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    [Fact]
-    public async Task KillNine_UnderMqttAndHttpLoad_EveryAcknowledgedMessageSurvivesRestart()
+    /// <param name="synchronous">EC_SQLITE_SYNCHRONOUS: "full" (the default) and "normal" both promise to survive a killed process.</param>
+    [Theory]
+    [InlineData("full")]
+    [InlineData("normal")]
+    public async Task KillNine_UnderMqttAndHttpLoad_EveryAcknowledgedMessageSurvivesRestart(string synchronous)
     {
         string apiKey, secret;
         var acked = new ConcurrentDictionary<string, byte>();
-        await using (var server = new ServerProcess(_dataDir))
+        await using (var server = new ServerProcess(_dataDir, synchronous))
         {
             await server.StartAsync();
             (apiKey, secret) = await ProvisionAsync(server);
@@ -49,7 +52,7 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.WhenAll(publishers);
         }
 
-        await using (var restarted = new ServerProcess(_dataDir))
+        await using (var restarted = new ServerProcess(_dataDir, synchronous))
         {
             await restarted.StartAsync();
             using var http = Client(restarted, apiKey); // the API key created before the kill still works

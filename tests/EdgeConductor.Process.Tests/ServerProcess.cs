@@ -16,9 +16,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     private System.Diagnostics.Process? _process;
     private readonly List<string> _output = [];
 
-    public ServerProcess(string dataDir)
+    private readonly string _synchronous;
+
+    public ServerProcess(string dataDir, string synchronous = "full")
     {
         DataDir = dataDir;
+        _synchronous = synchronous;
         (HttpPort, MqttPort) = (EdgeConductor.Testing.TestPorts.Free(), EdgeConductor.Testing.TestPorts.Free());
     }
 
@@ -40,6 +43,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort}";
         psi.Environment["EC_DATA_DIR"] = DataDir;
         psi.Environment["EC_DATABASE"] = "";
+        psi.Environment["EC_SQLITE_SYNCHRONOUS"] = _synchronous;
         psi.Environment["EC_MQTT_PORT"] = MqttPort.ToString();
         psi.Environment["EC_MQTTS_PORT"] = "0";
         psi.Environment["EC_MQTT_BIND"] = "127.0.0.1";

@@ -9,6 +9,13 @@ public sealed class EcOptions
     /// <summary>Empty = SQLite in DataDir; a PostgreSQL connection string selects PostgreSQL (EC_DATABASE).</summary>
     public string Database { get; set; } = "";
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting (EC_SQLITE_SYNCHRONOUS): <c>full</c> (default) fsyncs every commit, so an
+    /// acknowledged write survives a power cut; <c>normal</c> (WAL mode) fsyncs only at checkpoints: it survives a crash
+    /// or kill of the server but may lose the last commits on an OS crash or power cut, for several times the ingest rate.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "full";
+
     public string? AdminEmail { get; set; }
     public string? AdminPassword { get; set; }
 
@@ -30,6 +37,12 @@ public sealed class EcOptions
         var o = new EcOptions();
         o.DataDir = NonEmpty(config["EC_DATA_DIR"]) ?? o.DataDir;
         o.Database = config["EC_DATABASE"] ?? "";
+        o.SqliteSynchronous = NonEmpty(config["EC_SQLITE_SYNCHRONOUS"])?.ToLowerInvariant() switch
+        {
+            null or "full" => "full",
+            "normal" => "normal",
+            var other => throw new InvalidOperationException($"EC_SQLITE_SYNCHRONOUS must be 'full' or 'normal', not '{other}'."),
+        };
         o.AdminEmail = NonEmpty(config["EC_ADMIN_EMAIL"]);
         o.AdminPassword = NonEmpty(config["EC_ADMIN_PASSWORD"]);
         if (int.TryParse(config["EC_ANON_RATE_LIMIT"], out var anon)) o.AnonymousRequestsPerMinute = anon;

@@ -27,7 +27,7 @@ public static class ServiceRegistration
         var s = builder.Services;
         s.AddSingleton(options);
         s.TryAddSingleton(TimeProvider.System);
-        s.AddSingleton(_ => Database.Create(options.DataDir, options.Database));
+        s.AddSingleton(_ => Database.Create(options.DataDir, options.Database, options.SqliteSynchronous));
         s.AddSingleton<Migrator>();
         s.AddSingleton<SettingsStore>();
 

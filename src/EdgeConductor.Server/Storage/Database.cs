@@ -12,6 +12,7 @@ namespace EdgeConductor.Server.Storage;
 public sealed class Database : IAsyncDisposable
 {
     private readonly string _sqliteConnectionString = "";
+    private readonly string _sqlitePragmas = "";
     private readonly NpgsqlDataSource? _postgres;
 
     static Database()
@@ -24,15 +25,17 @@ public sealed class Database : IAsyncDisposable
     /// <summary>Where the data lives, for logs (never the password).</summary>
     public string Description { get; }
 
-    private Database(DbEngine engine, string description, string sqlite, NpgsqlDataSource? postgres)
+    private Database(DbEngine engine, string description, string sqlite, NpgsqlDataSource? postgres, string synchronous = "FULL")
     {
+        _sqlitePragmas = $"PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous={synchronous};";
         Engine = engine;
         Description = description;
         _sqliteConnectionString = sqlite;
         _postgres = postgres;
     }
 
-    public static Database Create(string dataDir, string connectionString)
+    /// <param name="sqliteSynchronous">"full" (every commit fsynced) or "normal" (WAL: fsync at checkpoints); see EcOptions.</param>
+    public static Database Create(string dataDir, string connectionString, string sqliteSynchronous = "full")
     {
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -43,7 +46,8 @@ public sealed class Database : IAsyncDisposable
         Directory.CreateDirectory(dataDir);
         var path = Path.GetFullPath(Path.Combine(dataDir, "edgeconductor.db"));
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
-        return new Database(DbEngine.Sqlite, $"SQLite {path}", cs, null);
+        var synchronous = sqliteSynchronous.Equals("normal", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL";
+        return new Database(DbEngine.Sqlite, $"SQLite {path} (synchronous={synchronous})", cs, null, synchronous);
     }
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken ct = default)
@@ -52,7 +56,7 @@ public sealed class Database : IAsyncDisposable
         var conn = new SqliteConnection(_sqliteConnectionString);
         await conn.OpenAsync(ct);
         // Per-connection settings; journal_mode=WAL is persistent and set by the migrator.
-        await conn.ExecuteAsync("PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+        await conn.ExecuteAsync(_sqlitePragmas);
         return conn;
     }
 
