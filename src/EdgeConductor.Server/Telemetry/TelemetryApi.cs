@@ -19,6 +19,9 @@ public static partial class TelemetryApi
     public sealed record LatestResponse(string SerialNo, DateTime? LastSeen, Dictionary<string, LatestValue> Metrics);
     public sealed record BucketDto(DateTime Ts, double Avg, double Min, double Max, long Count);
 
+    /// <summary>Most records one history request returns: a week at one reading a second (history is streamed).</summary>
+    public const int MaxHistoryLimit = 604_800;
+
     private static readonly Dictionary<string, long> Intervals = new()
     {
         ["1m"] = 60_000, ["5m"] = 300_000, ["15m"] = 900_000, ["1h"] = 3_600_000, ["6h"] = 21_600_000, ["1d"] = 86_400_000,
@@ -71,10 +74,9 @@ public static partial class TelemetryApi
         var h = hours ?? 24;
         if (h is < 1 or > 168) throw ApiException.Invalid("hours", "must be between 1 and 168");
         var l = limit ?? 10_000;
-        if (l is < 1 or > 100_000) throw ApiException.Invalid("limit", "must be between 1 and 100000");
+        if (l is < 1 or > MaxHistoryLimit) throw ApiException.Invalid("limit", $"must be between 1 and {MaxHistoryLimit}");
         var now = devices.Now;
-        var rows = await store.HistoryAsync(device.Id, now - h * 3_600_000L, now + 300_000, l, ctx.Aborted);
-        return Records(rows);
+        return new RecordStream(store.HistoryAsync(device.Id, now - h * 3_600_000L, now + 300_000, l, ctx.Aborted));
     }
 
     private static async Task<IResult> Recent(string serial, int? limit, RequestContext ctx, DeviceStore devices, TelemetryStore store)
@@ -126,12 +128,55 @@ public static partial class TelemetryApi
         for (var i = 0; i < rows.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            var body = rows[i].Payload.AsSpan().TrimStart();
-            sb.Append("{\"ts\":\"").Append(Times.Iso(rows[i].Ts)).Append('"');
-            if (body.Length > 2) sb.Append(',').Append(body[1..]);
-            else sb.Append('}');
+            AppendRecord(sb, rows[i]);
         }
         return Results.Text(sb.Append(']').ToString(), "application/json; charset=utf-8");
     }
 
+    private static void AppendRecord(StringBuilder sb, TelemetryStore.Record record)
+    {
+        var body = record.Payload.AsSpan().TrimStart();
+        sb.Append("{\"ts\":\"").Append(Times.Iso(record.Ts)).Append('"');
+        if (body.Length > 2) sb.Append(',').Append(body[1..]);
+        else sb.Append('}');
+    }
+
+    /// <summary>
+    /// The same JSON array as <see cref="Records"/>, written to the response as the database yields rows, in chunks of
+    /// about 64 KB. The first row is read before the status line goes out, so a failing query still answers with a
+    /// problem document; a failure after that can only abort the response.
+    /// </summary>
+    private sealed class RecordStream(IAsyncEnumerable<TelemetryStore.Record> rows) : IResult
+    {
+        private const int ChunkChars = 32 * 1024;
+
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            await using var e = rows.GetAsyncEnumerator(http.RequestAborted);
+            var any = await e.MoveNextAsync();
+            http.Response.ContentType = "application/json; charset=utf-8";
+            var body = http.Response.BodyWriter;
+            var sb = new StringBuilder(ChunkChars + 1024).Append('[');
+            for (var first = true; any; any = await e.MoveNextAsync(), first = false)
+            {
+                if (!first) sb.Append(',');
+                AppendRecord(sb, e.Current);
+                if (sb.Length >= ChunkChars) await FlushAsync(sb, body, http.RequestAborted);
+            }
+            sb.Append(']');
+            await FlushAsync(sb, body, http.RequestAborted);
+        }
+
+        private static async Task FlushAsync(StringBuilder sb, PipeWriter body, CancellationToken ct)
+        {
+            foreach (var chunk in sb.GetChunks())
+            {
+                var span = body.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
+                var n = Encoding.UTF8.GetBytes(chunk.Span, span);
+                body.Advance(n);
+            }
+            sb.Clear();
+            await body.FlushAsync(ct);
+        }
+    }
 }

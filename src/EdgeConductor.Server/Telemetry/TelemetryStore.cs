@@ -9,15 +9,21 @@ public sealed class TelemetryStore(Database db)
     public sealed record Record(long Ts, string Payload);
     public sealed record Bucket(long Ts, double Avg, double Min, double Max, long Count);
 
-    /// <summary>The newest <paramref name="limit"/> records in [from, to), returned oldest first.</summary>
-    public async Task<IReadOnlyList<Record>> HistoryAsync(string deviceId, long from, long to, int limit, CancellationToken ct)
+    /// <summary>
+    /// The newest <paramref name="limit"/> records in [from, to), oldest first, read from the database as the caller
+    /// consumes them (a week of 5-second readings is 120,960 records: they are streamed, never held in memory at once).
+    /// </summary>
+    public async IAsyncEnumerable<Record> HistoryAsync(string deviceId, long from, long to, int limit,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);
-        var rows = (await conn.QueryAsync<Record>(
-            $"SELECT ts, {db.JsonText("payload")} AS payload FROM telemetry WHERE device_id = @deviceId AND ts >= @from AND ts < @to ORDER BY ts DESC, id DESC LIMIT @limit",
-            new { deviceId, from, to, limit })).AsList();
-        rows.Reverse();
-        return rows;
+        var rows = conn.QueryUnbufferedAsync<Record>($"""
+            SELECT ts, {db.JsonText("payload")} AS payload FROM (
+                SELECT id, ts, payload FROM telemetry WHERE device_id = @deviceId AND ts >= @from AND ts < @to
+                ORDER BY ts DESC, id DESC LIMIT @limit) AS newest
+            ORDER BY ts, id
+            """, new { deviceId, from, to, limit });
+        await foreach (var row in rows.WithCancellation(ct)) yield return row;
     }
 
     /// <summary>The newest <paramref name="limit"/> records, newest first.</summary>
