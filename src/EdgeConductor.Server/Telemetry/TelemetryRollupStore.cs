@@ -66,12 +66,6 @@ internal sealed class TelemetryRollupStore(Database db)
     /// first; nothing was written), whether the watermark reached the horizon, and how many ids remain above it.</summary>
     public readonly record struct ChunkResult(int Rows, bool Committed, bool CaughtUp, long Behind);
 
-    public async Task<State> GetStateAsync(CancellationToken ct)
-    {
-        await using var conn = await db.OpenAsync(ct);
-        return await ReadStateAsync(conn, null, forUpdate: false);
-    }
-
     private async Task<State> ReadStateAsync(DbConnection conn, DbTransaction? tx, bool forUpdate)
     {
         var (watermark, generation) = await conn.QuerySingleAsync<(long, long)>(
