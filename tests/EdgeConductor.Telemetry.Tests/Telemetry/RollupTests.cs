@@ -291,6 +291,15 @@ public abstract class RollupTestsBase(RollupServerFixture fixture)
         var all = first.Concat(second).ToList();
         Assert.Equal(NumbersIn(first), (await RollupsAsync(id)).Values);
         await AssertAggregatesExactAsync(org.Http, d.Serial, id, all, ranges, "half rolled up", 1_000);
+        Store.TailByIdsLimit = 0; // the other way to the rows above the watermark (SQLite: the device's index, not the ids)
+        try
+        {
+            await AssertAggregatesExactAsync(org.Http, d.Serial, id, all, ranges, "half rolled up, tail by index", 1_000);
+        }
+        finally
+        {
+            Store.TailByIdsLimit = 10_000;
+        }
 
         await Worker.RunOnceAsync(CancellationToken.None);
         Assert.Equal(NumbersIn(all), (await RollupsAsync(id)).Values);
