@@ -22,6 +22,9 @@ internal static class TelemetryRegistration
         s.AddSingleton<TelemetryWriter>();
         s.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
         s.AddSingleton<TelemetryStore>();
+        s.AddSingleton<TelemetryRollupStore>();
+        s.AddSingleton<TelemetryRollupWorker>();
+        s.AddHostedService(sp => sp.GetRequiredService<TelemetryRollupWorker>());
         s.AddSingleton<RetentionWorker>();
         s.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         s.AddSingleton<ShadowStore>();

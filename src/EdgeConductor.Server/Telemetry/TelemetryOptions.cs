@@ -14,6 +14,15 @@ public sealed class TelemetryOptions
     /// <summary>Rows deleted per pruning statement, so pruning never holds the write lock for long.</summary>
     public int PruneChunk { get; set; } = 5_000;
 
+    /// <summary>
+    /// How often the rollup worker adds newly stored rows to the per-minute rollups (it keeps going while it is behind).
+    /// Zero or less: no background passes (tests run them by hand); aggregates stay exact, reading the rest raw.
+    /// </summary>
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Telemetry rows read and rolled up per rollup transaction.</summary>
+    public int RollupChunk { get; set; } = 5_000;
+
     /// <summary>Retention for devices that belong to no org.</summary>
     public int DefaultRetentionDays { get; set; } = 7;
 

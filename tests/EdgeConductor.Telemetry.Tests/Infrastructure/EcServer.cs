@@ -22,15 +22,22 @@ internal sealed class EcServer : WebApplicationFactory<Program>
 
     private readonly bool _allowAnonymous;
     private readonly string _database;
+    private readonly bool _ownsDataDir;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="postgres">EC_DATABASE: a PostgreSQL connection string, or null for SQLite in the data dir.</param>
     /// <param name="clock">The server's TimeProvider; default <see cref="Clock"/> (real time plus an offset).</param>
-    public EcServer(bool allowAnonymous = false, string? postgres = null, TimeProvider? clock = null)
+    /// <param name="dataDir">An existing data dir to start on (a restart); the caller deletes it. Default: a new temp dir, deleted on dispose.</param>
+    /// <param name="services">Test overrides of the server's services (e.g. options), applied last.</param>
+    public EcServer(bool allowAnonymous = false, string? postgres = null, TimeProvider? clock = null, string? dataDir = null,
+        Action<IServiceCollection>? services = null)
     {
         _allowAnonymous = allowAnonymous;
         ServerClock = clock ?? Clock;
         _database = postgres ?? "";
-        DataDir = Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        _ownsDataDir = dataDir is null;
+        _services = services;
+        DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "ec-telemetry-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(DataDir);
         var ports = EdgeConductor.Testing.TestPorts.Free(3);
         HttpPort = ports[0];
@@ -82,6 +89,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         {
             s.RemoveAll<TimeProvider>();
             s.AddSingleton(ServerClock);
+            _services?.Invoke(s);
         });
     }
 
@@ -106,6 +114,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDataDir) return;
         try
         {
             Directory.Delete(DataDir, recursive: true);
