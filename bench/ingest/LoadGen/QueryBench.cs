@@ -55,7 +55,7 @@ internal static class QueryBench
         var range = $"from={Iso(start)}&to={Iso(end + 1)}";
         var queries = new (string Name, string Path)[]
         {
-            ("history_168h", $"api/v1/devices/{serial}/telemetry?hours=168&limit=100000"),
+            ("history_168h", $"api/v1/devices/{serial}/telemetry?hours=168&limit=200000"),
             ("aggregate_7d_1h", $"api/v1/devices/{serial}/telemetry/aggregate?metric=temp&interval=1h&{range}"),
             ("aggregate_7d_5m", $"api/v1/devices/{serial}/telemetry/aggregate?metric=temp&interval=5m&{range}"),
             ("aggregate_7d_1d", $"api/v1/devices/{serial}/telemetry/aggregate?metric=temp&interval=1d&{range}"),

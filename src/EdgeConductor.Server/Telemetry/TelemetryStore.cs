@@ -179,11 +179,11 @@ public sealed class TelemetryStore(Database db)
         var deleted = await DeleteInChunksAsync(
             $"DELETE FROM telemetry WHERE id IN (SELECT id FROM telemetry WHERE {orgCondition} AND ts < @cutoff LIMIT @chunk)",
             new { orgId, cutoff, chunk }, chunk, ct);
-        // Rollup rows have no id: SQLite deletes by rowid, PostgreSQL by primary key.
-        const string oldRollups = "FROM telemetry_rollup WHERE org_id = @orgKey AND minute < @cutoff LIMIT @chunk";
-        await DeleteInChunksAsync(db.Engine == DbEngine.Sqlite
-                ? $"DELETE FROM telemetry_rollup WHERE rowid IN (SELECT rowid {oldRollups})"
-                : $"DELETE FROM telemetry_rollup WHERE (device_id, metric, minute, org_id) IN (SELECT device_id, metric, minute, org_id {oldRollups})",
+        // Rollup rows have no id (on SQLite not even a rowid: the table is WITHOUT ROWID): delete by primary key.
+        await DeleteInChunksAsync("""
+            DELETE FROM telemetry_rollup WHERE (device_id, metric, minute, org_id) IN
+                (SELECT device_id, metric, minute, org_id FROM telemetry_rollup WHERE org_id = @orgKey AND minute < @cutoff LIMIT @chunk)
+            """,
             new { orgKey = orgId ?? "", cutoff, chunk }, chunk, ct);
         return deleted;
     }

@@ -168,7 +168,7 @@ public static class Schema
                 value_min DOUBLE PRECISION NOT NULL,
                 value_max DOUBLE PRECISION NOT NULL,
                 PRIMARY KEY (device_id, metric, minute, org_id)
-            );
+            ) {{WITHOUT_ROWID}};
             CREATE INDEX ix_telemetry_rollup_org_minute ON telemetry_rollup(org_id, minute);
             CREATE TABLE telemetry_rollup_state (
                 id INTEGER PRIMARY KEY,
