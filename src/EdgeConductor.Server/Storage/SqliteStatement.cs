@@ -34,6 +34,13 @@ public sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds text that is already UTF-8 encoded, without a conversion.</summary>
+    public SqliteStatement BindUtf8(int position, ReadOnlySpan<byte> utf8)
+    {
+        Check(raw.sqlite3_bind_text(_stmt, position, utf8), _db);
+        return this;
+    }
+
     public SqliteStatement Bind(int position, long value)
     {
         Check(raw.sqlite3_bind_int64(_stmt, position, value), _db);

@@ -19,11 +19,11 @@ public sealed class DevicePayload
     private static readonly long MinTs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private const long MaxFutureSkewMs = 5 * 60 * 1000;
 
-    private DevicePayload(long ts, KeyValuePair<string, JsonNode?>[] readings, string json)
+    private DevicePayload(long ts, List<KeyValuePair<string, JsonNode?>> readings, byte[] jsonUtf8)
     {
         Ts = ts;
         Readings = readings;
-        Json = json;
+        JsonUtf8 = jsonUtf8;
     }
 
     /// <summary>Reading time, Unix ms: the payload's <c>ts</c> or the server's receive time.</summary>
@@ -32,8 +32,11 @@ public sealed class DevicePayload
     /// <summary>The readings in the order sent, without <c>ts</c> (a null value deletes a key from shadow/reported).</summary>
     public IReadOnlyList<KeyValuePair<string, JsonNode?>> Readings { get; }
 
-    /// <summary>The readings as compact JSON text, as stored.</summary>
-    public string Json { get; }
+    /// <summary>The readings as compact JSON, UTF-8 encoded, as stored (SQLite takes these bytes as they are).</summary>
+    public byte[] JsonUtf8 { get; }
+
+    /// <summary><see cref="JsonUtf8"/> as a string.</summary>
+    public string Json => Encoding.UTF8.GetString(JsonUtf8);
 
     /// <summary>A fresh copy of the readings as a JSON object (for live events).</summary>
     public JsonObject ToJsonObject()
@@ -111,7 +114,7 @@ public sealed class DevicePayload
             return null;
         }
         if (readings.Count == 0) { error = "payload has no fields"; return null; }
-        return new DevicePayload(ts, [.. readings], ToJson(readings));
+        return new DevicePayload(ts, readings, ToJson(readings));
     }
 
     /// <summary>The value just read must be the whole input: "{...} junk" or "{...}{...}" does not pass as valid.</summary>
@@ -131,7 +134,7 @@ public sealed class DevicePayload
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
-    private static string ToJson(List<KeyValuePair<string, JsonNode?>> readings)
+    private static byte[] ToJson(List<KeyValuePair<string, JsonNode?>> readings)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
@@ -146,7 +149,7 @@ public sealed class DevicePayload
             }
             writer.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static bool TryReadTs(ref Utf8JsonReader reader, out long ms)

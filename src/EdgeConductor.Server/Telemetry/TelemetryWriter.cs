@@ -72,7 +72,7 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         {
             if (item.Kind != DeviceMessageKind.Telemetry) continue;
             var orgId = current.TryGetValue(item.Device.Id, out var now) ? now.OrgId : item.Device.OrgId;
-            rows.Add(new TelemetryRow(item.Device.Id, orgId, item.Payload.Ts, item.ReceivedAt, item.Payload.Json));
+            rows.Add(new TelemetryRow(item.Device.Id, orgId, item.Payload.Ts, item.ReceivedAt, item.Payload.JsonUtf8));
         }
         await TelemetryRowInserter.InsertAsync(db, conn, tx, rows);
         await tx.CommitAsync();
