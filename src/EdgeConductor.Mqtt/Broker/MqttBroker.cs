@@ -25,7 +25,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         Options = options ?? new MqttBrokerOptions();
         TimeProvider = Options.TimeProvider;
-        Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount));
+        Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount), Options.MeterFactory);
         _sweepTimer = TimeProvider.CreateTimer(static s => ((MqttBroker)s!).Sweep(), this, Options.SweepInterval, Options.SweepInterval);
     }
 

@@ -62,4 +62,10 @@ public sealed class MqttBrokerOptions
 
     /// <summary>Receives unexpected exceptions (hook failures, transport faults). Never called for protocol errors from clients.</summary>
     public Action<Exception, string>? OnError { get; set; }
+
+    /// <summary>
+    /// Where the broker's meter (<c>EdgeConductor.Mqtt</c>) comes from: a host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>
+    /// scopes it to that host (and disposes it); null gives the broker a process-wide meter of its own.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
 }

@@ -18,6 +18,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rejected;
+    private readonly bool _ownsMeter;
     private long _messagesInTotal;
     private long _messagesOutTotal;
     private long _bytesInTotal;
@@ -26,9 +27,11 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private long _authFailuresTotal;
     private long _rejectedTotal;
 
-    public MqttBrokerMetrics(Func<int> connectedClients)
+    /// <param name="meterFactory">The host's factory, which then owns (and disposes) the meter; null: a meter of our own.</param>
+    public MqttBrokerMetrics(Func<int> connectedClients, IMeterFactory? meterFactory = null)
     {
-        _meter = new Meter(MeterName);
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _meter.CreateObservableGauge("mqtt.connections", connectedClients, "{connection}", "Connected MQTT clients");
         _messagesIn = _meter.CreateCounter<long>("mqtt.messages.received", "{message}", "PUBLISH packets received");
         _messagesOut = _meter.CreateCounter<long>("mqtt.messages.sent", "{message}", "PUBLISH packets sent");
@@ -95,5 +98,8 @@ internal sealed class MqttBrokerMetrics : IDisposable
         _rejected.Add(1, new KeyValuePair<string, object?>("reason_code", (int)code));
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter) _meter.Dispose();
+    }
 }

@@ -17,9 +17,11 @@ namespace EdgeConductor.Server.Mqtt;
 /// devices/{own}/shadow/reported and subscribe only under devices/{own}/; a service client (password = org API key)
 /// may do the same for every device of its org; anonymous sandbox clients (if allowed) stay outside devices/.
 /// </summary>
-internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptions options, ILogger<DeviceMqttHooks> log) : IMqttBrokerHooks, IDisposable
+internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptions options, IMeterFactory meters, ILogger<DeviceMqttHooks> log)
+    : IMqttBrokerHooks
 {
-    private readonly Meter _meter = new("EdgeConductor.Server.Mqtt");
+    // From the host's meter factory (which disposes it): /metrics shows this host's denials only.
+    private readonly Meter _meter = meters.Create("EdgeConductor.Server.Mqtt");
     private Counter<long>? _denied;
     private DeviceStore Devices => services.GetRequiredService<DeviceStore>();
     private Counter<long> Denied => _denied ??= _meter.CreateCounter<long>("ec.mqtt.acl.denied", description: "Publishes and subscriptions refused by the device topic ACL.");
@@ -147,6 +149,4 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
 
     private static string InnerFilter(string filter) =>
         MqttTopic.TryParseShared(filter, out _, out var inner) ? inner : filter;
-
-    public void Dispose() => _meter.Dispose();
 }

@@ -19,6 +19,7 @@ internal static class MqttRegistration
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             MaximumPacketSize = 256 * 1024,
             MaxQueuedMessages = mqtt.MaxQueuedMessages,
+            MeterFactory = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
         }));
         s.AddSingleton<BrokerDeviceGateway>();
