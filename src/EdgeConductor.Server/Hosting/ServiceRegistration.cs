@@ -37,6 +37,7 @@ public static class ServiceRegistration
         s.AddSingleton<LoginThrottle>();
         s.AddSingleton<ApiKeyStore>();
         s.AddSingleton<OrgStore>();
+        s.AddSingleton<AccessEpoch>();
         s.AddSingleton<RateLimiterRegistry>();
         s.AddSingleton<PartnerStore>();
         s.AddSingleton<RoomStore>();
