@@ -36,6 +36,7 @@ public static class ServiceRegistration
         s.AddSingleton<RefreshTokenStore>();
         s.AddSingleton<LoginThrottle>();
         s.AddSingleton<ApiKeyStore>();
+        s.AddSingleton<CallerValidator>();
         s.AddSingleton<OrgStore>();
         s.AddSingleton<AccessEpoch>();
         s.AddSingleton<RateLimiterRegistry>();
