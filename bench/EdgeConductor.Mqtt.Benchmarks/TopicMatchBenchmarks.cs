@@ -10,7 +10,7 @@ namespace EdgeConductor.Mqtt.Benchmarks;
 [MemoryDiagnoser]
 public class TopicMatchBenchmarks
 {
-    private readonly SubscriptionIndex<string> _index = new();
+    private readonly SubscriptionIndex<string, string> _index = new();
     private readonly List<string> _results = new(64);
     private readonly List<string> _shared = new(8);
     private string[] _topics = [];

@@ -153,7 +153,7 @@ public sealed partial class MqttBroker
         {
             var isNew = !session.Subscriptions.ContainsKey(subscription.Filter);
             session.Subscriptions[subscription.Filter] = record;
-            _index.Add(subscription.Filter, session.ClientId, record);
+            _index.Add(subscription.Filter, session, record);
             return isNew;
         }
     }
@@ -167,7 +167,7 @@ public sealed partial class MqttBroker
                 return false;
             }
 
-            _index.Remove(filter, session.ClientId);
+            _index.Remove(filter, session);
             return true;
         }
     }

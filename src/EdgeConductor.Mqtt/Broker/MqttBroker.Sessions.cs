@@ -5,8 +5,13 @@ namespace EdgeConductor.Mqtt.Broker;
 
 public sealed partial class MqttBroker
 {
-    /// <summary>Attaches a connection to its session, taking over (and closing) any connection that holds it.</summary>
-    internal async Task<(MqttSession Session, bool Present)> AttachAsync(MqttServerConnection connection, string clientId, bool cleanStart, uint expiryInterval)
+    /// <summary>
+    /// Attaches a connection to the session of <paramref name="key"/> (owner, client id), taking over (and closing) any
+    /// connection of the same key that holds it. Sessions of other owners are never looked at, even with the same client id.
+    /// Returns a null session when a new session would exceed <see cref="MqttBrokerOptions.MaxSessionsPerOwner"/> and none
+    /// of the owner's sessions is offline (CONNACK Quota exceeded).
+    /// </summary>
+    internal async Task<(MqttSession? Session, bool Present)> AttachAsync(MqttServerConnection connection, MqttSessionKey key, bool cleanStart, uint expiryInterval)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -14,7 +19,7 @@ public sealed partial class MqttBroker
             List<(MqttWillMessage Will, MqttClientInfo Client)>? wills = null;
             lock (_sessionsLock)
             {
-                _sessions.TryGetValue(clientId, out var existing);
+                _sessions.TryGetValue(key, out var existing);
                 previous = existing?.Connection;
                 if (previous is null || attempt >= 3)
                 {
@@ -29,16 +34,22 @@ public sealed partial class MqttBroker
                     {
                         if (existing is not null)
                         {
-                            if (existing.PendingWill is { } will && existing.PendingWillClient is { } willClient)
-                            {
-                                (wills ??= []).Add((will, willClient));
-                            }
-
+                            TakePendingWill(existing, ref wills);
+                            RemoveSessionLocked(existing);
                             DiscardSessionLocked(existing);
                         }
+                        else if (!MakeRoomLocked(key.Owner, ref wills))
+                        {
+                            if (wills is not null)
+                            {
+                                _ = PublishWillsAsync(wills);
+                            }
 
-                        session = new MqttSession(clientId, Options.MaxQueuedMessages);
-                        _sessions[clientId] = session;
+                            return (null, false);
+                        }
+
+                        session = new MqttSession(key, Options.MaxQueuedMessages);
+                        AddSessionLocked(session);
                         present = false;
                     }
                     else
@@ -67,6 +78,80 @@ public sealed partial class MqttBroker
         }
     }
 
+    /// <summary>
+    /// Keeps <paramref name="owner"/> under <see cref="MqttBrokerOptions.MaxSessionsPerOwner"/> before a new session is
+    /// added: evicts the owner's longest-offline sessions as needed. False when every session of the owner is online.
+    /// </summary>
+    private bool MakeRoomLocked(string owner, ref List<(MqttWillMessage Will, MqttClientInfo Client)>? wills)
+    {
+        var max = Math.Max(1, Options.MaxSessionsPerOwner);
+        if (!_sessionsByOwner.TryGetValue(owner, out var owned))
+        {
+            return true;
+        }
+
+        while (owned.Count >= max)
+        {
+            MqttSession? oldest = null;
+            foreach (var candidate in owned)
+            {
+                if (candidate.Connection is null && (oldest is null || candidate.DetachedAtTicks < oldest.DetachedAtTicks))
+                {
+                    oldest = candidate;
+                }
+            }
+
+            if (oldest is null)
+            {
+                Metrics.SessionRefused();
+                return false;
+            }
+
+            TakePendingWill(oldest, ref wills);
+            RemoveSessionLocked(oldest);
+            DiscardSessionLocked(oldest);
+            Metrics.SessionEvicted();
+        }
+
+        return true;
+    }
+
+    private static void TakePendingWill(MqttSession session, ref List<(MqttWillMessage Will, MqttClientInfo Client)>? wills)
+    {
+        if (session.PendingWill is { } will && session.PendingWillClient is { } willClient)
+        {
+            (wills ??= []).Add((will, willClient));
+        }
+
+        session.PendingWill = null;
+        session.PendingWillClient = null;
+    }
+
+    private void AddSessionLocked(MqttSession session)
+    {
+        _sessions[session.Key] = session;
+        if (!_sessionsByOwner.TryGetValue(session.Owner, out var owned))
+        {
+            _sessionsByOwner[session.Owner] = owned = [];
+        }
+
+        owned.Add(session);
+    }
+
+    /// <summary>Removes <paramref name="session"/> from the table if it is still the current session of its key.</summary>
+    private void RemoveSessionLocked(MqttSession session)
+    {
+        if (_sessions.TryGetValue(session.Key, out var current) && current == session)
+        {
+            _sessions.Remove(session.Key);
+        }
+
+        if (_sessionsByOwner.TryGetValue(session.Owner, out var owned) && owned.Remove(session) && owned.Count == 0)
+        {
+            _sessionsByOwner.Remove(session.Owner);
+        }
+    }
+
     /// <summary>Detaches a closing connection: session expiry, will (with v5 delay), disconnect hook.</summary>
     internal async Task DetachAsync(MqttServerConnection connection, MqttSession session, MqttClientInfo client, MqttWillMessage? will, MqttDisconnectReason reason)
     {
@@ -79,13 +164,10 @@ public sealed partial class MqttBroker
                 Interlocked.Decrement(ref _connectedCount);
                 var now = NowTicks;
                 var removed = false;
+                session.DetachedAtTicks = now;
                 if (session.ExpiryInterval == 0)
                 {
-                    if (_sessions.TryGetValue(session.ClientId, out var current) && current == session)
-                    {
-                        _sessions.Remove(session.ClientId);
-                    }
-
+                    RemoveSessionLocked(session);
                     DiscardSessionLocked(session);
                     removed = true;
                 }
@@ -131,6 +213,15 @@ public sealed partial class MqttBroker
         }
     }
 
+    /// <summary>The session's subscriptions at this moment (the dictionary itself is guarded by the sessions lock).</summary>
+    internal List<MqttSubscription> SnapshotSubscriptions(MqttSession session)
+    {
+        lock (_sessionsLock)
+        {
+            return session.HasSubscriptions ? [.. session.Subscriptions.Values] : [];
+        }
+    }
+
     private void DiscardSessionLocked(MqttSession session)
     {
         session.Discarded = true;
@@ -138,7 +229,7 @@ public sealed partial class MqttBroker
         {
             foreach (var filter in session.Subscriptions.Keys)
             {
-                _index.Remove(filter, session.ClientId);
+                _index.Remove(filter, session);
             }
 
             session.Subscriptions.Clear();
@@ -224,7 +315,7 @@ public sealed partial class MqttBroker
             {
                 foreach (var session in expired)
                 {
-                    _sessions.Remove(session.ClientId);
+                    RemoveSessionLocked(session);
                     DiscardSessionLocked(session);
                 }
             }

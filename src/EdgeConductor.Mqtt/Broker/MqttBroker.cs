@@ -12,9 +12,12 @@ namespace EdgeConductor.Mqtt.Broker;
 /// </summary>
 public sealed partial class MqttBroker : IAsyncDisposable
 {
-    private readonly SubscriptionIndex<MqttSubscription> _index = new();
+    private readonly SubscriptionIndex<MqttSession, MqttSubscription> _index = new();
     private readonly RetainedMessageStore _retained = new();
-    private readonly Dictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
+
+    // Sessions by identity (owner, client id), never by client id alone: see MqttSessionKey.
+    private readonly Dictionary<MqttSessionKey, MqttSession> _sessions = new();
+    private readonly Dictionary<string, HashSet<MqttSession>> _sessionsByOwner = new(StringComparer.Ordinal);
     private readonly Lock _sessionsLock = new();
     private readonly ConcurrentDictionary<MqttServerConnection, byte> _connections = new();
     private readonly ITimer _sweepTimer;
@@ -92,12 +95,15 @@ public sealed partial class MqttBroker : IAsyncDisposable
         return list;
     }
 
-    /// <summary>Disconnects a client (v5 gets DISCONNECT 0x98 Administrative action). Returns false if not connected.</summary>
-    public bool DisconnectClient(string clientId)
+    /// <summary>
+    /// Disconnects the connection holding the session of <paramref name="key"/> (v5 gets DISCONNECT 0x98 Administrative
+    /// action). Sessions of other owners with the same client id are untouched. Returns false if it is not connected.
+    /// </summary>
+    public bool DisconnectClient(MqttSessionKey key)
     {
         lock (_sessionsLock)
         {
-            if (_sessions.TryGetValue(clientId, out var session) && session.Connection is { } connection)
+            if (_sessions.TryGetValue(key, out var session) && session.Connection is { } connection)
             {
                 connection.Abort(MqttDisconnectReason.AdministrativeAction, MqttReasonCode.AdministrativeAction);
                 return true;
@@ -105,6 +111,21 @@ public sealed partial class MqttBroker : IAsyncDisposable
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="DisconnectClient(MqttSessionKey)"/> for a session of the default owner (hooks that name no owner,
+    /// <see cref="MqttAuthenticationResult.DefaultOwner"/>).
+    /// </summary>
+    public bool DisconnectClient(string clientId) => DisconnectClient(MqttSessionKey.ForClientId(clientId));
+
+    /// <summary>Number of sessions (online and persistent offline) <paramref name="owner"/> holds; the per-owner cap counts these.</summary>
+    public int GetSessionCount(string owner)
+    {
+        lock (_sessionsLock)
+        {
+            return _sessionsByOwner.TryGetValue(owner, out var owned) ? owned.Count : 0;
+        }
     }
 
     public MqttBrokerStatistics GetStatistics()
@@ -129,14 +150,17 @@ public sealed partial class MqttBroker : IAsyncDisposable
             Metrics.Rejected);
     }
 
-    /// <summary>Queue depth, in-flight count and drop count of a session (diagnostics, tests).</summary>
-    public (int Queued, int Inflight, long Dropped)? GetSessionQueueState(string clientId)
+    /// <summary>Queue depth, in-flight count and drop count of the session of <paramref name="key"/> (diagnostics, tests); null if there is none.</summary>
+    public (int Queued, int Inflight, long Dropped)? GetSessionQueueState(MqttSessionKey key)
     {
         lock (_sessionsLock)
         {
-            return _sessions.TryGetValue(clientId, out var s) ? (s.QueuedCount, s.InflightCount, s.DroppedMessages) : null;
+            return _sessions.TryGetValue(key, out var s) ? (s.QueuedCount, s.InflightCount, s.DroppedMessages) : null;
         }
     }
+
+    /// <summary><see cref="GetSessionQueueState(MqttSessionKey)"/> for a session of the default owner.</summary>
+    public (int Queued, int Inflight, long Dropped)? GetSessionQueueState(string clientId) => GetSessionQueueState(MqttSessionKey.ForClientId(clientId));
 
     internal void ReportError(Exception ex, string context) => Options.OnError?.Invoke(ex, context);
 

@@ -2,6 +2,7 @@ using EdgeConductor.Mqtt.Protocol;
 
 namespace EdgeConductor.Mqtt.Broker;
 
+/// <summary>Broker settings: hooks, clock, limits. Limits that protect memory (queues, subscriptions, sessions per owner) are never unbounded by accident.</summary>
 public sealed class MqttBrokerOptions
 {
     public IMqttBrokerHooks Hooks { get; set; } = MqttBrokerHooks.AllowAll;
@@ -35,17 +36,32 @@ public sealed class MqttBrokerOptions
     /// <summary>Upper bound of distinct retained topics; retained publishes to new topics beyond it are routed but not stored (counted as dropped, reason <c>retained_limit</c>).</summary>
     public int MaxRetainedMessages { get; set; } = 1_000_000;
 
-    /// <summary>Per-client subscription limit; SUBACK 0x97 (v5) / 0x80 (v3.1.1) beyond it.</summary>
+    /// <summary>Per-session subscription limit (distinct filters); SUBACK 0x97 Quota exceeded (v5) / 0x80 Failure (v3.1.1) beyond it. Default 10,000.</summary>
     public int MaxSubscriptionsPerClient { get; set; } = 10_000;
+
+    /// <summary>
+    /// Sessions (online or persistent offline) one owner (<see cref="MqttAuthenticationResult.Owner"/>) may hold at once.
+    /// A new session beyond it first evicts that owner's longest-offline session (discarded like an expired one, its
+    /// pending will published); when every one of them is online the CONNECT is refused with CONNACK 0x97 Quota exceeded
+    /// (v5) / return code 3 Server unavailable (3.1.1). Resuming or taking over an existing session never counts as new.
+    /// Default: unlimited (the EdgeConductor server sets EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL).
+    /// </summary>
+    public int MaxSessionsPerOwner { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// Longest topic filter accepted in SUBSCRIBE, in UTF-8 bytes (a <c>$share/{group}/</c> prefix included). Longer
+    /// filters get SUBACK 0x8F Topic filter invalid (v5) / 0x80 Failure (v3.1.1) and are never stored. Default 1024.
+    /// </summary>
+    public int MaxTopicFilterLength { get; set; } = 1024;
 
     public MqttQualityOfService MaximumQoS { get; set; } = MqttQualityOfService.ExactlyOnce;
 
     public bool RetainAvailable { get; set; } = true;
 
-    /// <summary>Upper bound for v5 session expiry intervals (seconds).</summary>
+    /// <summary>Upper bound for v5 session expiry intervals (seconds); a larger request (0xFFFFFFFF "never" included) is lowered to it and the value is sent back in CONNACK (MQTT 5.0 §3.2.2.3.2).</summary>
     public uint MaximumSessionExpiryInterval { get; set; } = uint.MaxValue;
 
-    /// <summary>Expiry applied to v3.1.1 persistent sessions (clean session = 0). Null = never.</summary>
+    /// <summary>Expiry applied to v3.1.1 persistent sessions (clean session = 0), counted from the disconnect. Null = never.</summary>
     public TimeSpan? PersistentSessionExpiryV311 { get; set; }
 
     /// <summary>If set, overrides the client keep-alive (v5 Server Keep Alive; enforced for v3.1.1 too).</summary>

@@ -5,9 +5,10 @@ namespace EdgeConductor.Mqtt.Broker;
 /// <summary>The host's view of a connected client / session.</summary>
 public sealed class MqttClientInfo
 {
-    internal MqttClientInfo(string clientId, string? userName, MqttProtocolVersion version, MqttConnectionInfo connection, object? principal, DateTimeOffset connectedAt, ushort keepAlive)
+    internal MqttClientInfo(string clientId, string? userName, MqttProtocolVersion version, MqttConnectionInfo connection, object? principal, DateTimeOffset connectedAt, ushort keepAlive, string owner = MqttAuthenticationResult.DefaultOwner)
     {
         ClientId = clientId;
+        Owner = owner;
         UserName = userName;
         ProtocolVersion = version;
         Connection = connection;
@@ -17,6 +18,12 @@ public sealed class MqttClientInfo
     }
 
     public string ClientId { get; }
+
+    /// <summary>Owner of the client's session, as named by <see cref="IMqttBrokerHooks.AuthenticateAsync"/> (<see cref="MqttAuthenticationResult.Owner"/>).</summary>
+    public string Owner { get; }
+
+    /// <summary>The identity of the client's session: (<see cref="Owner"/>, <see cref="ClientId"/>).</summary>
+    public MqttSessionKey SessionKey => new(Owner, ClientId);
 
     public string? UserName { get; }
 

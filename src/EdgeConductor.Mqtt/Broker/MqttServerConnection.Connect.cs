@@ -121,9 +121,27 @@ internal sealed partial class MqttServerConnection
             return false;
         }
 
-        var (session, present) = await _broker.AttachAsync(this, clientId, connect.CleanStart, expiry).ConfigureAwait(false);
+        // The session is found by (owner, client id): a client can only resume or take over a session of its own owner.
+        var key = new MqttSessionKey(auth.Owner ?? MqttAuthenticationResult.DefaultOwner, clientId);
+        var (session, present) = await _broker.AttachAsync(this, key, connect.CleanStart, expiry).ConfigureAwait(false);
+        if (session is null)
+        {
+            // MaxSessionsPerOwner reached with every session of the owner online: 0x97 (v5) / 3 Server unavailable (3.1.1).
+            _closeReason = MqttDisconnectReason.ConnectRejected;
+            await SendConnAckAsync(new ConnAckPacket { ReasonCode = MqttReasonCode.QuotaExceeded }).ConfigureAwait(false);
+            return false;
+        }
+
         _session = session;
-        _client = new MqttClientInfo(clientId, connect.UserName, _version, _info, auth.Principal, _broker.TimeProvider.GetUtcNow(), _keepAlive);
+        _client = new MqttClientInfo(clientId, connect.UserName, _version, _info, auth.Principal, _broker.TimeProvider.GetUtcNow(), _keepAlive, key.Owner);
+        _lastActivityTicks = _broker.NowTicks;
+
+        // Attached from here on: whatever happens next, CloseAsync must detach the session.
+        _connected = true;
+        if (present && session.HasSubscriptions)
+        {
+            await ReauthorizeStoredSubscriptionsAsync().ConfigureAwait(false);
+        }
 
         var connAck = new ConnAckPacket { SessionPresent = present, ReasonCode = MqttReasonCode.Success };
         if (v5)
@@ -151,10 +169,6 @@ internal sealed partial class MqttServerConnection
             connAck.Properties = properties;
         }
 
-        _lastActivityTicks = _broker.NowTicks;
-
-        // Attached from here on: whatever happens next, CloseAsync must detach the session.
-        _connected = true;
         await SendConnAckAsync(connAck).ConfigureAwait(false);
         _outputTask = OutputLoopAsync();
         try

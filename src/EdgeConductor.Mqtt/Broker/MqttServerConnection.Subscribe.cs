@@ -1,5 +1,7 @@
+using System.Text;
 using EdgeConductor.Mqtt.Packets;
 using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Topics;
 
 namespace EdgeConductor.Mqtt.Broker;
 
@@ -12,6 +14,13 @@ internal sealed partial class MqttServerConnection
         var granted = new List<(MqttTopicSubscription Subscription, bool IsNew)>(packet.Subscriptions.Count);
         foreach (var requested in packet.Subscriptions)
         {
+            if (Encoding.UTF8.GetByteCount(requested.Filter) > Options.MaxTopicFilterLength)
+            {
+                // A memory cap, checked before the host sees the filter: 0x8F Topic filter invalid (v5) / 0x80 Failure (3.1.1).
+                codes.Add(IsV5 ? MqttReasonCode.TopicFilterInvalid : MqttReasonCode.UnspecifiedError);
+                continue;
+            }
+
             MqttSubscribeAuthorization authorization;
             try
             {
@@ -58,6 +67,52 @@ internal sealed partial class MqttServerConnection
             {
                 ReportError(ex, "OnSubscribedAsync");
             }
+        }
+    }
+
+    /// <summary>
+    /// A resumed session's stored subscriptions are authorized again through <see cref="IMqttBrokerHooks.AuthorizeSubscribeAsync"/>
+    /// (the client's rights may have changed while it was away): a filter no longer granted is removed, and queued or
+    /// unacknowledged messages that no remaining filter matches are dropped, all before CONNACK and before any delivery.
+    /// </summary>
+    private async Task ReauthorizeStoredSubscriptionsAsync()
+    {
+        var session = _session!;
+        List<string>? withdrawn = null;
+        foreach (var stored in _broker.SnapshotSubscriptions(session))
+        {
+            MqttSubscribeAuthorization authorization;
+            try
+            {
+                authorization = await Options.Hooks.AuthorizeSubscribeAsync(_client!, stored.Options, _cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReportError(ex, "AuthorizeSubscribeAsync");
+                authorization = MqttSubscribeAuthorization.Deny(MqttReasonCode.UnspecifiedError);
+            }
+
+            if (!authorization.Granted)
+            {
+                (withdrawn ??= []).Add(stored.Filter);
+            }
+        }
+
+        if (withdrawn is null)
+        {
+            return;
+        }
+
+        foreach (var filter in withdrawn)
+        {
+            _broker.RemoveSubscription(session, filter);
+        }
+
+        var remaining = _broker.SnapshotSubscriptions(session).Select(static s => MqttTopic.TryParseShared(s.Filter, out _, out var inner) ? inner : s.Filter).ToArray();
+        var dropped = session.Prune(topic => Array.Exists(remaining, f => MqttTopic.Matches(f, topic)));
+        for (var i = 0; i < dropped; i++)
+        {
+            _broker.Metrics.MessageDropped("subscription_withdrawn");
         }
     }
 

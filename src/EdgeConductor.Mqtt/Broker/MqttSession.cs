@@ -20,13 +20,21 @@ internal sealed partial class MqttSession
     private long _sequence;
     private long _dropped;
 
-    public MqttSession(string clientId, int maxQueuedMessages)
+    public MqttSession(MqttSessionKey key, int maxQueuedMessages)
     {
-        ClientId = clientId;
+        Key = key;
         _maxQueuedMessages = Math.Max(1, maxQueuedMessages);
     }
 
-    public string ClientId { get; }
+    /// <summary>The session's identity: (owner, client id). The session table, the subscription index (by reference) and the per-owner cap use it.</summary>
+    public MqttSessionKey Key { get; }
+
+    public string ClientId => Key.ClientId;
+
+    public string Owner => Key.Owner;
+
+    /// <summary>When the last connection detached (UTC ticks); orders offline sessions for eviction under the per-owner cap.</summary>
+    public long DetachedAtTicks { get; set; }
 
     /// <summary>Guards in-flight state and packet ids (the session is private to the broker).</summary>
     public object SyncRoot => this;
@@ -184,6 +192,62 @@ internal sealed partial class MqttSession
         {
             return _incomingQos2?.Remove(packetId) ?? false;
         }
+    }
+
+    /// <summary>
+    /// Drops queued and unacknowledged outbound messages that <paramref name="keep"/> rejects (their subscription was
+    /// withdrawn on resume). QoS 2 messages already released (PUBREL sent) stay: the client holds them already. Messages
+    /// routed while this runs may be reordered behind the kept ones. Returns the number dropped.
+    /// </summary>
+    public int Prune(Func<string, bool> keep)
+    {
+        var dropped = 0;
+        lock (SyncRoot)
+        {
+            if (_inflight is { Count: > 0 })
+            {
+                foreach (var (id, entry) in _inflight.ToArray())
+                {
+                    if (!entry.Released && !keep(entry.Packet.Topic))
+                    {
+                        _inflight.Remove(id);
+                        dropped++;
+                    }
+                }
+            }
+
+            if (Stash is { } stash && !keep(stash.Message.Topic))
+            {
+                Stash = null;
+                dropped++;
+            }
+
+            if (_queue is not null)
+            {
+                var kept = new List<QueuedMessage>();
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    if (keep(item.Message.Topic))
+                    {
+                        kept.Add(item);
+                    }
+                    else
+                    {
+                        dropped++;
+                    }
+                }
+
+                foreach (var item in kept)
+                {
+                    if (!_queue.Writer.TryWrite(item))
+                    {
+                        CountDrop();
+                    }
+                }
+            }
+        }
+
+        return dropped;
     }
 
     /// <summary>Drops all queued and in-flight state (clean start / expiry).</summary>

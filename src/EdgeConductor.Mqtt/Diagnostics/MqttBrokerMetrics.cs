@@ -18,6 +18,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _sessionLimit;
     private readonly bool _ownsMeter;
     private long _messagesInTotal;
     private long _messagesOutTotal;
@@ -40,6 +41,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
         _dropped = _meter.CreateCounter<long>("mqtt.messages.dropped", "{message}", "Messages dropped, by reason");
         _authFailures = _meter.CreateCounter<long>("mqtt.auth.failures", "{connection}", "Rejected CONNECTs");
         _rejected = _meter.CreateCounter<long>("mqtt.publishes.rejected", "{message}", "Inbound publishes rejected by the host");
+        _sessionLimit = _meter.CreateCounter<long>("mqtt.sessions.limited", "{session}", "Sessions evicted or refused by the per-owner session cap, by outcome");
     }
 
     public long MessagesIn => Volatile.Read(ref _messagesInTotal);
@@ -97,6 +99,12 @@ internal sealed class MqttBrokerMetrics : IDisposable
         Interlocked.Increment(ref _rejectedTotal);
         _rejected.Add(1, new KeyValuePair<string, object?>("reason_code", (int)code));
     }
+
+    /// <summary>The per-owner session cap discarded the owner's longest-offline session to make room.</summary>
+    public void SessionEvicted() => _sessionLimit.Add(1, new KeyValuePair<string, object?>("outcome", "evicted"));
+
+    /// <summary>The per-owner session cap refused a CONNECT (every session of the owner online).</summary>
+    public void SessionRefused() => _sessionLimit.Add(1, new KeyValuePair<string, object?>("outcome", "refused"));
 
     public void Dispose()
     {

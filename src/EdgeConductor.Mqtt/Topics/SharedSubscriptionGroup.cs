@@ -1,10 +1,11 @@
 namespace EdgeConductor.Mqtt.Topics;
 
 /// <summary>Members of one <c>$share/{group}/{filter}</c>; messages go to one member, round-robin.</summary>
-internal sealed class SharedSubscriptionGroup<T>
+internal sealed class SharedSubscriptionGroup<TKey, T>
+    where TKey : notnull
     where T : class
 {
-    private readonly List<KeyValuePair<string, T>> _members = [];
+    private readonly List<KeyValuePair<TKey, T>> _members = [];
     private int _next = -1;
 
     public SharedSubscriptionGroup(string name, string filter)
@@ -19,11 +20,11 @@ internal sealed class SharedSubscriptionGroup<T>
 
     public int Count => _members.Count;
 
-    internal bool Set(string key, T value)
+    internal bool Set(TKey key, T value)
     {
         for (var i = 0; i < _members.Count; i++)
         {
-            if (_members[i].Key == key)
+            if (EqualityComparer<TKey>.Default.Equals(_members[i].Key, key))
             {
                 _members[i] = new(key, value);
                 return false;
@@ -34,9 +35,9 @@ internal sealed class SharedSubscriptionGroup<T>
         return true;
     }
 
-    internal bool Remove(string key)
+    internal bool Remove(TKey key)
     {
-        var index = _members.FindIndex(m => m.Key == key);
+        var index = _members.FindIndex(m => EqualityComparer<TKey>.Default.Equals(m.Key, key));
         if (index < 0)
         {
             return false;

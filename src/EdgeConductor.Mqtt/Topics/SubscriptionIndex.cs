@@ -5,19 +5,22 @@ namespace EdgeConductor.Mqtt.Topics;
 /// so lookup cost depends on the topic depth and the matching filters, not on the total subscription count.
 /// Thread-safe: matching takes a read lock, changes a write lock.
 /// </summary>
+/// <typeparam name="TKey">Who holds a subscription: one entry per key and filter (the broker keys by its session object, so
+/// two sessions with the same client id but different owners never share an entry).</typeparam>
 /// <typeparam name="T">Subscriber payload (the broker stores its subscription record).</typeparam>
-internal sealed class SubscriptionIndex<T>
+internal sealed class SubscriptionIndex<TKey, T>
+    where TKey : notnull
     where T : class
 {
-    private readonly TopicTreeNode<T> _root = new();
+    private readonly TopicTreeNode<TKey, T> _root = new();
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Adds or replaces the subscription of <paramref name="key"/> (client id) to <paramref name="filter"/>.</summary>
+    /// <summary>Adds or replaces the subscription of <paramref name="key"/> (the subscriber) to <paramref name="filter"/>.</summary>
     /// <returns>True if it is new, false if it replaced an existing one.</returns>
-    public bool Add(string filter, string key, T value)
+    public bool Add(string filter, TKey key, T value)
     {
         var shared = MqttTopic.TryParseShared(filter, out var group, out var inner);
         var path = shared ? inner : filter;
@@ -36,7 +39,7 @@ internal sealed class SubscriptionIndex<T>
                 node.Groups ??= new(StringComparer.Ordinal);
                 if (!node.Groups.TryGetValue(group, out var g))
                 {
-                    g = new SharedSubscriptionGroup<T>(group, inner);
+                    g = new SharedSubscriptionGroup<TKey, T>(group, inner);
                     node.Groups[group] = g;
                 }
 
@@ -44,7 +47,7 @@ internal sealed class SubscriptionIndex<T>
             }
             else
             {
-                node.Subscribers ??= new(StringComparer.Ordinal);
+                node.Subscribers ??= new();
                 added = node.Subscribers.TryAdd(key, value);
                 if (!added)
                 {
@@ -65,7 +68,7 @@ internal sealed class SubscriptionIndex<T>
         }
     }
 
-    public bool Remove(string filter, string key)
+    public bool Remove(string filter, TKey key)
     {
         var shared = MqttTopic.TryParseShared(filter, out var group, out var inner);
         var path = shared ? inner : filter;
@@ -86,7 +89,7 @@ internal sealed class SubscriptionIndex<T>
         }
     }
 
-    private static bool RemoveRecursive(TopicTreeNode<T> node, ReadOnlySpan<char> rest, string? group, string key)
+    private static bool RemoveRecursive(TopicTreeNode<TKey, T> node, ReadOnlySpan<char> rest, string? group, TKey key)
     {
         var slash = rest.IndexOf('/');
         var level = slash < 0 ? rest : rest[..slash];
@@ -147,7 +150,7 @@ internal sealed class SubscriptionIndex<T>
         }
     }
 
-    private static void MatchLevel(TopicTreeNode<T> node, ReadOnlySpan<char> rest, List<T> results, List<T>? shared, Func<T, bool>? prefer, bool noWildcard)
+    private static void MatchLevel(TopicTreeNode<TKey, T> node, ReadOnlySpan<char> rest, List<T> results, List<T>? shared, Func<T, bool>? prefer, bool noWildcard)
     {
         var slash = rest.IndexOf('/');
         var level = slash < 0 ? rest : rest[..slash];
@@ -173,7 +176,7 @@ internal sealed class SubscriptionIndex<T>
         }
     }
 
-    private static void Descend(TopicTreeNode<T> child, ReadOnlySpan<char> tail, bool last, List<T> results, List<T>? shared, Func<T, bool>? prefer)
+    private static void Descend(TopicTreeNode<TKey, T> child, ReadOnlySpan<char> tail, bool last, List<T> results, List<T>? shared, Func<T, bool>? prefer)
     {
         if (last)
         {
@@ -191,7 +194,7 @@ internal sealed class SubscriptionIndex<T>
         }
     }
 
-    private static void Collect(TopicTreeNode<T> node, List<T> results, List<T>? shared, Func<T, bool>? prefer)
+    private static void Collect(TopicTreeNode<TKey, T> node, List<T> results, List<T>? shared, Func<T, bool>? prefer)
     {
         if (node.Subscribers is { Count: > 0 } subscribers)
         {

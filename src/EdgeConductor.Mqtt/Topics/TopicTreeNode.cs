@@ -1,20 +1,21 @@
 namespace EdgeConductor.Mqtt.Topics;
 
-/// <summary>One level of the subscription trie.</summary>
-internal sealed class TopicTreeNode<T>
+/// <summary>One level of the subscription trie. Subscribers are keyed by <typeparamref name="TKey"/> (the broker: its session object).</summary>
+internal sealed class TopicTreeNode<TKey, T>
+    where TKey : notnull
     where T : class
 {
-    public Dictionary<string, TopicTreeNode<T>>? Children;
-    public TopicTreeNode<T>? Plus;
-    public TopicTreeNode<T>? Hash;
-    public Dictionary<string, T>? Subscribers;
-    public Dictionary<string, SharedSubscriptionGroup<T>>? Groups;
+    public Dictionary<string, TopicTreeNode<TKey, T>>? Children;
+    public TopicTreeNode<TKey, T>? Plus;
+    public TopicTreeNode<TKey, T>? Hash;
+    public Dictionary<TKey, T>? Subscribers;
+    public Dictionary<string, SharedSubscriptionGroup<TKey, T>>? Groups;
 
     public bool IsEmpty =>
         (Children is null || Children.Count == 0) && Plus is null && Hash is null &&
         (Subscribers is null || Subscribers.Count == 0) && (Groups is null || Groups.Count == 0);
 
-    public TopicTreeNode<T>? Child(ReadOnlySpan<char> level)
+    public TopicTreeNode<TKey, T>? Child(ReadOnlySpan<char> level)
     {
         if (level.Length == 1)
         {
@@ -37,7 +38,7 @@ internal sealed class TopicTreeNode<T>
         return Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(level, out var node) ? node : null;
     }
 
-    public TopicTreeNode<T> GetOrAddChild(ReadOnlySpan<char> level)
+    public TopicTreeNode<TKey, T> GetOrAddChild(ReadOnlySpan<char> level)
     {
         if (level is "+")
         {

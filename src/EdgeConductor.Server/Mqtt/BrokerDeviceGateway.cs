@@ -8,13 +8,15 @@ namespace EdgeConductor.Server.Mqtt;
 /// <summary>
 /// <see cref="IDeviceGateway"/> over the built-in broker: publishes to devices/{serial}/… at QoS 1, and keeps the topic
 /// filters each connected device client holds, so "is this device listening on this channel" follows SUBSCRIBE,
-/// UNSUBSCRIBE and disconnects exactly (overlapping filters included).
+/// UNSUBSCRIBE and disconnects exactly (overlapping filters included). Clients are tracked per connection
+/// (<see cref="MqttClientInfo"/>), never by client id: devices of different orgs may use the same client id at once, and a
+/// taken-over connection's late disconnect must not forget its successor.
 /// </summary>
 internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (string Serial, HashSet<string> Filters)> _byClient = new();
-    private readonly Dictionary<string, HashSet<string>> _clientsBySerial = new();
+    private readonly Dictionary<MqttClientInfo, (string Serial, HashSet<string> Filters)> _byClient = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, HashSet<MqttClientInfo>> _clientsBySerial = new();
 
     public async ValueTask<bool> SendAsync(string serial, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
@@ -37,44 +39,45 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
 
     public int Disconnect(string serial)
     {
-        string[] clients;
+        MqttClientInfo[] clients;
         lock (_lock) clients = _clientsBySerial.TryGetValue(serial, out var set) ? set.ToArray() : [];
-        return clients.Count(broker.DisconnectClient);
+        return clients.Select(c => c.SessionKey).Distinct().Count(broker.DisconnectClient);
     }
 
-    internal void MarkConnected(string clientId, string serial)
+    internal void MarkConnected(MqttClientInfo client, string serial)
     {
         lock (_lock)
         {
-            _byClient[clientId] = (serial, new HashSet<string>(StringComparer.Ordinal));
-            if (!_clientsBySerial.TryGetValue(serial, out var clients)) _clientsBySerial[serial] = clients = new HashSet<string>();
-            clients.Add(clientId);
+            _byClient[client] = (serial, new HashSet<string>(StringComparer.Ordinal));
+            if (!_clientsBySerial.TryGetValue(serial, out var clients))
+                _clientsBySerial[serial] = clients = new HashSet<MqttClientInfo>(ReferenceEqualityComparer.Instance);
+            clients.Add(client);
         }
     }
 
-    internal void MarkSubscribed(string clientId, string serial, string filter)
+    internal void MarkSubscribed(MqttClientInfo client, string serial, string filter)
     {
         lock (_lock)
         {
-            if (!_byClient.ContainsKey(clientId)) MarkConnected(clientId, serial);
-            _byClient[clientId].Filters.Add(filter);
+            if (!_byClient.ContainsKey(client)) MarkConnected(client, serial);
+            _byClient[client].Filters.Add(filter);
         }
     }
 
-    internal void MarkUnsubscribed(string clientId, string filter)
+    internal void MarkUnsubscribed(MqttClientInfo client, string filter)
     {
         lock (_lock)
         {
-            if (_byClient.TryGetValue(clientId, out var entry)) entry.Filters.Remove(filter);
+            if (_byClient.TryGetValue(client, out var entry)) entry.Filters.Remove(filter);
         }
     }
 
-    internal void ForgetClient(string clientId)
+    internal void ForgetClient(MqttClientInfo client)
     {
         lock (_lock)
         {
-            if (!_byClient.Remove(clientId, out var entry)) return;
-            if (_clientsBySerial.TryGetValue(entry.Serial, out var clients) && clients.Remove(clientId) && clients.Count == 0)
+            if (!_byClient.Remove(client, out var entry)) return;
+            if (_clientsBySerial.TryGetValue(entry.Serial, out var clients) && clients.Remove(client) && clients.Count == 0)
                 _clientsBySerial.Remove(entry.Serial);
         }
     }

@@ -34,16 +34,16 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         if (password is not null && password.StartsWith(ApiKeyStore.KeyPrefix, StringComparison.Ordinal))
         {
             var key = await services.GetRequiredService<ApiKeyStore>().AuthenticateAsync(password, ct);
-            return key is null ? Reject(bad, context, "revoked or unknown API key") : MqttAuthenticationResult.Accept(new MqttPrincipal.Service(key.Id, key.OrgId));
+            return key is null ? Reject(bad, context, "revoked or unknown API key") : MqttAuthenticationResult.Accept(new MqttPrincipal.Service(key.Id, key.OrgId), MqttPrincipal.ServiceOwner(key.Id));
         }
         if (user is not null && password is not null)
         {
             var device = await Devices.AuthenticateAsync(user, password, ct);
             return device is null
                 ? Reject(bad, context, "bad device credentials")
-                : MqttAuthenticationResult.Accept(new MqttPrincipal.Device(new DeviceRef(device.Id, device.SerialNo, device.OrgId)));
+                : MqttAuthenticationResult.Accept(new MqttPrincipal.Device(new DeviceRef(device.Id, device.SerialNo, device.OrgId)), MqttPrincipal.DeviceOwner(device.Id));
         }
-        if (user is null && password is null && options.AllowAnonymous) return MqttAuthenticationResult.Accept(new MqttPrincipal.Anonymous());
+        if (user is null && password is null && options.AllowAnonymous) return MqttAuthenticationResult.Accept(new MqttPrincipal.Anonymous(), MqttPrincipal.AnonymousOwner);
         return Reject(MqttReasonCode.NotAuthorized, context, "no credentials");
     }
 
@@ -100,7 +100,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     {
         if (client.Principal is not MqttPrincipal.Device d) return;
         var filter = InnerFilter(subscription.Filter);
-        services.GetRequiredService<BrokerDeviceGateway>().MarkSubscribed(client.ClientId, d.Ref.Serial, filter);
+        services.GetRequiredService<BrokerDeviceGateway>().MarkSubscribed(client, d.Ref.Serial, filter);
         foreach (var channel in DeviceTopic.Channels)
         {
             if (!MqttTopic.Matches(filter, DeviceTopic.For(d.Ref.Serial, channel))) continue;
@@ -121,20 +121,20 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     public ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken ct)
     {
         if (client.Principal is MqttPrincipal.Device)
-            services.GetRequiredService<BrokerDeviceGateway>().MarkUnsubscribed(client.ClientId, InnerFilter(filter));
+            services.GetRequiredService<BrokerDeviceGateway>().MarkUnsubscribed(client, InnerFilter(filter));
         return ValueTask.CompletedTask;
     }
 
     public ValueTask OnClientConnectedAsync(MqttClientInfo client)
     {
         if (client.Principal is MqttPrincipal.Device d)
-            services.GetRequiredService<BrokerDeviceGateway>().MarkConnected(client.ClientId, d.Ref.Serial);
+            services.GetRequiredService<BrokerDeviceGateway>().MarkConnected(client, d.Ref.Serial);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason)
     {
-        services.GetRequiredService<BrokerDeviceGateway>().ForgetClient(client.ClientId);
+        services.GetRequiredService<BrokerDeviceGateway>().ForgetClient(client);
         return ValueTask.CompletedTask;
     }
 

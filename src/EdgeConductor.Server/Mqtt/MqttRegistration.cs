@@ -19,6 +19,11 @@ internal static class MqttRegistration
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             MaximumPacketSize = 256 * 1024,
             MaxQueuedMessages = mqtt.MaxQueuedMessages,
+            MaxSessionsPerOwner = mqtt.MaxSessionsPerCredential,
+            MaxSubscriptionsPerClient = mqtt.MaxSubscriptionsPerSession,
+            MaxTopicFilterLength = mqtt.MaxTopicFilterLength,
+            MaximumSessionExpiryInterval = mqtt.SessionExpirySeconds,
+            PersistentSessionExpiryV311 = TimeSpan.FromSeconds(mqtt.SessionExpirySeconds),
             MeterFactory = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
         }));

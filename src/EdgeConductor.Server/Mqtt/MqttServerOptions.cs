@@ -19,6 +19,26 @@ public sealed class MqttServerOptions
     /// <summary>Messages queued per session before back-pressure and drops (EC_MQTT_MAX_QUEUED); never unbounded.</summary>
     public int MaxQueuedMessages { get; set; } = 1000;
 
+    /// <summary>
+    /// Sessions one credential (a device, an API key, or all anonymous sandbox clients together) may hold at once
+    /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 50). Beyond it the credential's longest-offline session is discarded;
+    /// when all are online the CONNECT is refused (CONNACK 0x97 Quota exceeded / 3.1.1 return code 3).
+    /// </summary>
+    public int MaxSessionsPerCredential { get; set; } = 50;
+
+    /// <summary>Distinct topic filters per session (EC_MQTT_MAX_SUBSCRIPTIONS, default 500); SUBACK 0x97 (v5) / 0x80 (3.1.1) beyond it.</summary>
+    public int MaxSubscriptionsPerSession { get; set; } = 500;
+
+    /// <summary>Longest topic filter in UTF-8 bytes (EC_MQTT_MAX_FILTER_LENGTH, default 512); SUBACK 0x8F (v5) / 0x80 (3.1.1) beyond it.</summary>
+    public int MaxTopicFilterLength { get; set; } = 512;
+
+    /// <summary>
+    /// Lifetime of a disconnected persistent session in seconds (EC_MQTT_SESSION_EXPIRY, default 604800 = 7 days, like
+    /// AWS IoT Core's maximum): 3.1.1 sessions with clean session = 0 expire this long after their disconnect, and a v5
+    /// client's Session Expiry Interval is lowered to it (the value is sent back in CONNACK, MQTT 5.0 §3.2.2.3.2).
+    /// </summary>
+    public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
+
     /// <summary>Bind address for the MQTT listeners (EC_MQTT_BIND, default all interfaces).</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
@@ -32,6 +52,10 @@ public sealed class MqttServerOptions
         o.AllowAnonymous = string.Equals(config["EC_MQTT_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase);
         if (int.TryParse(config["EC_MQTT_MAX_QUEUED"], out var q) && q > 0) o.MaxQueuedMessages = q;
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
+        if (int.TryParse(config["EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL"], out var ms) && ms > 0) o.MaxSessionsPerCredential = ms;
+        if (int.TryParse(config["EC_MQTT_MAX_SUBSCRIPTIONS"], out var mx) && mx > 0) o.MaxSubscriptionsPerSession = mx;
+        if (int.TryParse(config["EC_MQTT_MAX_FILTER_LENGTH"], out var fl) && fl > 0) o.MaxTopicFilterLength = fl;
+        if (uint.TryParse(config["EC_MQTT_SESSION_EXPIRY"], out var se) && se > 0) o.SessionExpirySeconds = se;
         return o;
     }
 }

@@ -6,7 +6,7 @@ public sealed class SubscriptionIndexTests
 {
     private sealed record Sub(string Client, string Filter);
 
-    private static List<Sub> Match(SubscriptionIndex<Sub> index, string topic)
+    private static List<Sub> Match(SubscriptionIndex<string, Sub> index, string topic)
     {
         var results = new List<Sub>();
         var shared = new List<Sub>();
@@ -17,7 +17,7 @@ public sealed class SubscriptionIndexTests
     [Fact]
     public void Match_WildcardsAndExact_FindsAllMatching()
     {
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         foreach (var f in new[] { "a/b/c", "a/+/c", "a/#", "#", "+/b/+", "a/b", "x/#", "a/b/c/d" })
         {
             index.Add(f, f, new Sub(f, f));
@@ -31,7 +31,7 @@ public sealed class SubscriptionIndexTests
     [Fact]
     public void Match_DollarTopics_NotMatchedByLeadingWildcards()
     {
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         foreach (var f in new[] { "#", "+/info", "$SYS/#", "$SYS/+" })
         {
             index.Add(f, f, new Sub(f, f));
@@ -44,7 +44,7 @@ public sealed class SubscriptionIndexTests
     [Fact]
     public void Remove_LastSubscriber_PrunesAndStopsMatching()
     {
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         index.Add("a/+/c", "c1", new Sub("c1", "a/+/c"));
         index.Add("a/+/c", "c2", new Sub("c2", "a/+/c"));
         Assert.Equal(2, Match(index, "a/b/c").Count);
@@ -59,7 +59,7 @@ public sealed class SubscriptionIndexTests
     [Fact]
     public void Add_SameClientSameFilter_Replaces()
     {
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         Assert.True(index.Add("a", "c1", new Sub("c1", "v1")));
         Assert.False(index.Add("a", "c1", new Sub("c1", "v2")));
         Assert.Equal("v2", Assert.Single(Match(index, "a")).Filter);
@@ -69,7 +69,7 @@ public sealed class SubscriptionIndexTests
     [Fact]
     public void Match_SharedGroup_RoundRobinsOneMemberPerMessage()
     {
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         index.Add("$share/g/jobs/#", "w1", new Sub("w1", "g"));
         index.Add("$share/g/jobs/#", "w2", new Sub("w2", "g"));
         index.Add("$share/g/jobs/#", "w3", new Sub("w3", "g"));
@@ -127,7 +127,7 @@ public sealed class SubscriptionIndexTests
             }
         }
 
-        var index = new SubscriptionIndex<Sub>();
+        var index = new SubscriptionIndex<string, Sub>();
         foreach (var f in filters)
         {
             index.Add(f, f, new Sub(f, f));
