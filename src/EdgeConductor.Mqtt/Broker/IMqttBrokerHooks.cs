@@ -27,6 +27,17 @@ public interface IMqttBrokerHooks
     /// <summary>Called after the UNSUBACK has been queued, once per filter that was actually removed.</summary>
     ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Called for every application message just before it is written to a subscriber: routed live, queued while the
+    /// session was offline, or retained and queued at SUBSCRIBE. Return false to drop it for this subscriber only
+    /// (counted as dropped with reason <c>not_authorized</c>; nothing is sent, the publisher is not told). Rights are
+    /// thus decided at delivery time, against what the receiver may read now, not when it subscribed.
+    /// Hot path — one call per message per subscriber, on the subscriber's output loop: complete synchronously
+    /// (from a cache) in the common case; an asynchronous result holds back only this subscriber's later messages.
+    /// An exception counts as false and is reported through <see cref="MqttBrokerOptions.OnError"/>.
+    /// </summary>
+    ValueTask<bool> AuthorizeDeliveryAsync(MqttClientInfo client, MqttApplicationMessage message, CancellationToken cancellationToken) => new(true);
+
     ValueTask OnClientConnectedAsync(MqttClientInfo client);
 
     ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason);

@@ -128,6 +128,29 @@ public sealed partial class MqttBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes every connected client for which <paramref name="predicate"/> is true (e.g. its credential was revoked).
+    /// v5 clients get DISCONNECT with <paramref name="reasonCode"/> (default 0x98 Administrative action, MQTT 5.0
+    /// §3.14.2.1); v3.1.1 has no server DISCONNECT, so the network connection is simply closed. Sessions are detached as on
+    /// any disconnect (persistent ones stay). Safe from any thread; the predicate runs on the caller's thread and must not
+    /// block. Returns how many connections were asked to close.
+    /// </summary>
+    public int DisconnectClients(Func<MqttClientInfo, bool> predicate, MqttReasonCode reasonCode = MqttReasonCode.AdministrativeAction)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var closed = 0;
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.IsConnected && connection.Client is { } client && predicate(client))
+            {
+                connection.Abort(MqttDisconnectReason.AdministrativeAction, reasonCode);
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     public MqttBrokerStatistics GetStatistics()
     {
         int sessions;

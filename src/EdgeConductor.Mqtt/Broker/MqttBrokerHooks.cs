@@ -21,6 +21,8 @@ public class MqttBrokerHooks : IMqttBrokerHooks
 
     public virtual ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public virtual ValueTask<bool> AuthorizeDeliveryAsync(MqttClientInfo client, MqttApplicationMessage message, CancellationToken cancellationToken) => new(true);
+
     public virtual ValueTask OnClientConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;
 
     public virtual ValueTask OnClientDisconnectedAsync(MqttClientInfo client, MqttDisconnectReason reason) => ValueTask.CompletedTask;

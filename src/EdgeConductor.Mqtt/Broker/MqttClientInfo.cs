@@ -34,6 +34,12 @@ public sealed class MqttClientInfo
     /// <summary>Opaque object attached by <see cref="IMqttBrokerHooks.AuthenticateAsync"/>.</summary>
     public object? Principal { get; }
 
+    /// <summary>
+    /// Per-connection state owned by the host (e.g. its cached authorization of this client); the broker never reads
+    /// or writes it. Starts null.
+    /// </summary>
+    public object? HostState { get; set; }
+
     public DateTimeOffset ConnectedAt { get; }
 
     public ushort KeepAlive { get; }

@@ -8,6 +8,12 @@ internal sealed partial class MqttServerConnection
 {
     private const int FlushThresholdBytes = 64 * 1024;
 
+    /// <summary>A message whose delivery check is still running (output loop only).</summary>
+    private (QueuedMessage Item, ValueTask<bool> Check)? _pendingDelivery;
+
+    /// <summary>The message that was just allowed by a slow-path check and put back in the stash (output loop only).</summary>
+    private MqttApplicationMessage? _authorizedMessage;
+
     /// <summary>
     /// Sole owner of the transport writer. Each round: control packets first, then queued messages while the
     /// in-flight window allows, then one flush (which applies transport back-pressure).
@@ -77,6 +83,14 @@ internal sealed partial class MqttServerConnection
                     continue;
                 }
 
+                if (_pendingDelivery is { } pending)
+                {
+                    // Everything before it is on the wire; now wait for the host's slow-path decision on this one.
+                    _pendingDelivery = null;
+                    await ResolvePendingDeliveryAsync(session, pending.Item, pending.Check).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (_closing && !HasControl)
                 {
                     return;
@@ -97,11 +111,76 @@ internal sealed partial class MqttServerConnection
         }
     }
 
-    /// <summary>Takes the next deliverable message from the session queue, honouring the send quota and expiry.</summary>
+    /// <summary>
+    /// Awaits a delivery check that did not complete synchronously. Allowed: the message goes back to the head of the
+    /// session (its stash), marked as already authorized; denied: it is dropped for this subscriber.
+    /// </summary>
+    private async Task ResolvePendingDeliveryAsync(MqttSession session, QueuedMessage item, ValueTask<bool> check)
+    {
+        bool allowed;
+        try
+        {
+            allowed = await check.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ReportError(ex, "AuthorizeDeliveryAsync");
+            allowed = false;
+        }
+
+        if (allowed)
+        {
+            _authorizedMessage = item.Message;
+            session.Stash = item;
+        }
+        else
+        {
+            _broker.Metrics.MessageDropped("not_authorized");
+        }
+    }
+
+    /// <summary>
+    /// Asks the host whether this client may still read <paramref name="item"/> (<see cref="IMqttBrokerHooks.AuthorizeDeliveryAsync"/>).
+    /// Returns true with <paramref name="allowed"/> when the answer came synchronously; false when it is pending (parked in
+    /// <see cref="_pendingDelivery"/> for the output loop to await).
+    /// </summary>
+    private bool TryAuthorizeDelivery(QueuedMessage item, out bool allowed)
+    {
+        if (ReferenceEquals(_authorizedMessage, item.Message))
+        {
+            _authorizedMessage = null;
+            allowed = true;
+            return true;
+        }
+
+        ValueTask<bool> check;
+        try
+        {
+            check = Options.Hooks.AuthorizeDeliveryAsync(_client!, item.Message, _cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            ReportError(ex, "AuthorizeDeliveryAsync");
+            allowed = false;
+            return true;
+        }
+
+        if (check.IsCompletedSuccessfully)
+        {
+            allowed = check.Result;
+            return true;
+        }
+
+        _pendingDelivery = (item, check);
+        allowed = false;
+        return false;
+    }
+
+    /// <summary>Takes the next deliverable message from the session queue, honouring the send quota, expiry and the host's delivery check.</summary>
     private bool TryTakeDelivery(MqttSession session, out PublishPacket packet)
     {
         var reader = session.QueueReaderOrNull;
-        while (true)
+        while (_pendingDelivery is null)
         {
             QueuedMessage item;
             if (session.Stash is { } stashed)
@@ -140,6 +219,17 @@ internal sealed partial class MqttServerConnection
                 }
 
                 remainingExpiry = (uint)Math.Max(1, remaining / TimeSpan.TicksPerSecond);
+            }
+
+            if (!TryAuthorizeDelivery(item, out var allowed))
+            {
+                break;
+            }
+
+            if (!allowed)
+            {
+                _broker.Metrics.MessageDropped("not_authorized");
+                continue;
             }
 
             packet = new PublishPacket

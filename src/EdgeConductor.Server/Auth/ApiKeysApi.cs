@@ -36,12 +36,13 @@ public static class ApiKeysApi
         return TypedResults.Ok(list.Select(ToDto));
     }
 
-    private static async Task<IResult> Revoke(string id, RequestContext ctx, ApiKeyStore keys, AuditLog audit)
+    private static async Task<IResult> Revoke(string id, RequestContext ctx, ApiKeyStore keys, AccessEpoch epoch, AuditLog audit)
     {
         var key = await keys.FindAsync(id, ctx.Aborted);
         if (key is null || !(await ctx.ScopeAsync()).CanSeeOrg(key.OrgId)) throw ApiException.NotFound($"API key '{id}' not found.");
         ctx.RequireRole(Roles.Managers);
         if (!await keys.RevokeAsync(id, ctx.Aborted)) throw ApiException.Conflict($"API key '{id}' is already revoked.");
+        epoch.Bump(new AccessChange(AccessChange.ApiKeyRevoked, id, key.OrgId)); // its open MQTT sessions and SSE streams end now
         await audit.WriteAsync(ctx.Audit(key.OrgId, AuditActions.ApiKeyRevoked, "api_key", id, new { name = key.Name, prefix = key.Prefix }), ctx.Aborted);
         var revoked = await keys.FindAsync(id, ctx.Aborted);
         return TypedResults.Ok(ToDto(revoked!));

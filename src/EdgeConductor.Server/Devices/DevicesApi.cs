@@ -80,13 +80,15 @@ public static class DevicesApi
         TypedResults.Ok(DeviceDto.From(await RequireDeviceAsync(serial, ctx, devices), devices.Now));
 
     private static async Task<IResult> Patch(string serial, JsonElement? body, RequestContext ctx, DeviceStore devices,
-        RoomStore rooms, UserStore users, IDeviceGateway gateway, AuditLog audit)
+        RoomStore rooms, UserStore users, IDeviceGateway gateway, AccessEpoch epoch, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
         var patch = new PatchDocument(body);
         patch.AllowOnly("org_id", "room_id", "tenant_id", "tags");
         var originalOrgId = device.OrgId;
+        var originalRoomId = device.RoomId;
+        var originalTenantId = device.TenantId;
         if (patch.Has("org_id"))
         {
             var orgId = Check.Optional(patch.String("org_id"), "org_id", 64);
@@ -116,6 +118,9 @@ public static class DevicesApi
         if (patch.Has("tags")) device.Tags = ValidateTags(patch.Raw("tags"));
         await devices.UpdateAssignmentAsync(device, ctx.Aborted);
         if (device.OrgId != originalOrgId) gateway.Disconnect(serial); // its live session still speaks for the old org
+        // Who may read it changed (org, room or tenant): open MQTT subscriptions and SSE streams re-decide at once.
+        if (device.OrgId != originalOrgId || device.RoomId != originalRoomId || device.TenantId != originalTenantId)
+            epoch.Bump(new AccessChange(AccessChange.DeviceMoved, serial, originalOrgId));
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceUpdated, "device", serial, new { fields = patch.Names.ToArray() }), ctx.Aborted);
         return TypedResults.Ok(DeviceDto.From(device, devices.Now));
     }
@@ -136,7 +141,7 @@ public static class DevicesApi
     }
 
     private static async Task<IResult> Delete(string serial, bool? force, RequestContext ctx, DeviceStore devices,
-        Telemetry.TelemetryStore telemetry, IDeviceGateway gateway, AuditLog audit)
+        Telemetry.TelemetryStore telemetry, IDeviceGateway gateway, AccessEpoch epoch, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
@@ -144,17 +149,19 @@ public static class DevicesApi
             throw ApiException.Conflict($"Device '{serial}' was seen in the last {DevicePresence.OnlineWindow.TotalMinutes:0} minutes; pass ?force=true to delete it anyway.");
         await devices.DeleteAsync(device.Id, ctx.Aborted);
         gateway.Disconnect(serial);
+        epoch.Bump(new AccessChange(AccessChange.DeviceDeleted, serial, device.OrgId));
         await telemetry.DeleteDeviceAsync(device.Id, ctx.Aborted);
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceDeleted, "device", serial, new { forced = force == true }), ctx.Aborted);
         return TypedResults.Ok(new DeletedResponse(true, serial));
     }
 
-    private static async Task<IResult> RotateSecret(string serial, RequestContext ctx, DeviceStore devices, IDeviceGateway gateway, AuditLog audit)
+    private static async Task<IResult> RotateSecret(string serial, RequestContext ctx, DeviceStore devices, IDeviceGateway gateway, AccessEpoch epoch, AuditLog audit)
     {
         var device = await RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.Managers);
         var secret = await devices.RotateSecretAsync(device.Id, ctx.Aborted);
         gateway.Disconnect(serial); // the old secret must not keep a session alive
+        epoch.Bump(new AccessChange(AccessChange.DeviceSecretRotated, serial, device.OrgId));
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceSecretRotated, "device", serial), ctx.Aborted);
         return TypedResults.Ok(new SecretResponse(serial, secret));
     }

@@ -39,6 +39,7 @@ public static class ServiceRegistration
         s.AddSingleton<CallerValidator>();
         s.AddSingleton<OrgStore>();
         s.AddSingleton<AccessEpoch>();
+        s.AddSingleton<LiveAccess>();
         s.AddSingleton<RateLimiterRegistry>();
         s.AddSingleton<PartnerStore>();
         s.AddSingleton<RoomStore>();

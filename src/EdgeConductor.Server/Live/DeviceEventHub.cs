@@ -21,6 +21,9 @@ public sealed class DeviceEventHub
 
     public int SubscriberCount => _subscribers.Count;
 
+    /// <summary>Not an event: put into a subscriber's queue by <see cref="Subscription.Wake"/> to make its reader re-check its rights.</summary>
+    internal static readonly DeviceEvent WakeUp = new("", "", null, "");
+
     public void Publish(DeviceEvent e)
     {
         foreach (var sub in _subscribers.Keys)
@@ -46,6 +49,12 @@ public sealed class DeviceEventHub
         public ChannelReader<DeviceEvent> Reader => _channel.Reader;
 
         internal bool Matches(DeviceEvent e) => (Serial is null || Serial == e.Serial) && (OrgId is null || OrgId == e.OrgId);
+
+        /// <summary>
+        /// Makes the reader look at its rights now (an access change happened), without waiting for the next event or
+        /// heartbeat. Never blocks: the queue drops its oldest entry when full, and a full queue wakes the reader anyway.
+        /// </summary>
+        public void Wake() => _channel.Writer.TryWrite(WakeUp);
 
         public void Dispose()
         {

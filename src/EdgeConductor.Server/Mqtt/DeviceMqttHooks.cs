@@ -7,6 +7,7 @@ using EdgeConductor.Mqtt.Topics;
 using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Tenancy;
 
 namespace EdgeConductor.Server.Mqtt;
 
@@ -16,6 +17,9 @@ namespace EdgeConductor.Server.Mqtt;
 /// a device (username = serial, password = device secret) may publish only devices/{own}/telemetry and
 /// devices/{own}/shadow/reported and subscribe only under devices/{own}/; a service client (password = org API key)
 /// may do the same for every device of its org; anonymous sandbox clients (if allowed) stay outside devices/.
+/// Reading is decided per message at delivery (<see cref="AuthorizeDeliveryAsync"/>) against the receiver's current
+/// rights (<see cref="LiveRights"/>), so wildcard filters (<c>#</c>, <c>+/+</c>, <c>devices/+/telemetry</c>) are granted and
+/// simply never carry a topic the client may not read.
 /// </summary>
 internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptions options, IMeterFactory meters, ILogger<DeviceMqttHooks> log)
     : IMqttBrokerHooks
@@ -55,12 +59,14 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
 
     public async ValueTask<MqttSubscribeAuthorization> AuthorizeSubscribeAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken ct)
     {
+        var rights = RightsOf(client);
         var filter = InnerFilter(subscription.Filter);
-        var allowed = client.Principal switch
+        var allowed = await rights.IsCurrentAsync(ct) && client.Principal switch
         {
             MqttPrincipal.Device d => filter.StartsWith($"{DeviceTopic.Root}/{d.Ref.Serial}/", StringComparison.Ordinal),
-            MqttPrincipal.Service s => await ServiceMayUseAsync(s, filter, ct),
-            MqttPrincipal.Anonymous => !DeviceTopic.ReachesDeviceNamespace(filter),
+            // Wildcards are granted: delivery decides per message (AuthorizeDeliveryAsync). A literal serial must be the org's.
+            MqttPrincipal.Service => !DeviceTopic.TryParse(filter, out var serial, out _) || await rights.MayReadDeviceAsync(serial, ct),
+            MqttPrincipal.Anonymous => !DeviceTopic.NamesDeviceNamespace(filter),
             _ => false,
         };
         if (allowed) return MqttSubscribeAuthorization.Grant(subscription.QoS);
@@ -68,10 +74,37 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         return MqttSubscribeAuthorization.Deny(MqttReasonCode.NotAuthorized);
     }
 
+    /// <summary>
+    /// The delivery-time ACL: a device reads only devices/{own}/…, a service client only its org's devices' topics (as
+    /// they are owned now), an anonymous client nothing under devices/. Synchronous and allocation-free while the
+    /// receiver's rights and the device's owner are cached at the current <see cref="AccessEpoch"/>.
+    /// </summary>
+    public ValueTask<bool> AuthorizeDeliveryAsync(MqttClientInfo client, MqttApplicationMessage message, CancellationToken ct)
+    {
+        var topic = message.Topic;
+        var inDevices = topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal);
+        if (client.Principal is MqttPrincipal.Anonymous) return new(!inDevices);
+        if (!inDevices) return new(false);
+        var rest = topic.AsSpan(DeviceTopic.Root.Length + 1);
+        var slash = rest.IndexOf('/');
+        if (slash <= 0) return new(false);
+        var rights = RightsOf(client);
+        if (rights.TryMayReadDevice(rest[..slash], out var allowed)) return new(allowed);
+        return rights.MayReadDeviceAsync(rest[..slash].ToString(), ct);
+    }
+
     public async ValueTask<MqttPublishResult> OnPublishAsync(MqttPublishContext context, CancellationToken ct)
     {
         var topic = context.Message.Topic;
         var principal = context.Client.Principal;
+        var rights = RightsOf(context.Client);
+        if (!await rights.IsCurrentAsync(ct))
+        {
+            // The credential is gone (revoked key, moved or deleted device): refuse, and close the session now.
+            services.GetRequiredService<MqttAccessRevalidator>().Close(context.Client);
+            return Deny("this client's credential is no longer valid");
+        }
+
         if (principal is MqttPrincipal.Anonymous)
             return topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal) ? Deny("the devices/ namespace needs device credentials") : MqttPublishResult.Accept;
 
@@ -81,7 +114,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         DeviceRef? device = principal switch
         {
             MqttPrincipal.Device d when d.Ref.Serial == serial => d.Ref,
-            MqttPrincipal.Service s => await OrgDeviceAsync(s, serial, ct),
+            MqttPrincipal.Service s => await OrgDeviceAsync(rights, s, serial, ct),
             _ => null,
         };
         if (device is null) return Deny("not this client's device");
@@ -89,6 +122,28 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, CancellationToken.None);
         return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
     }
+
+    /// <summary>The connection's live rights, made on first use and kept in <see cref="MqttClientInfo.HostState"/>.</summary>
+    internal LiveRights RightsOf(MqttClientInfo client)
+    {
+        if (client.HostState is LiveRights rights) return rights;
+        lock (client)
+        {
+            if (client.HostState is LiveRights made) return made;
+            var live = services.GetRequiredService<LiveAccess>();
+            rights = client.Principal switch
+            {
+                MqttPrincipal.Device d => live.ForDevice(d.Ref.Serial, d.Ref.OrgId),
+                MqttPrincipal.Service s => live.ForCaller(ServiceCaller(s), AccessScope.For(ServiceCaller(s), [])),
+                _ => live.ForAnonymous(),
+            };
+            client.HostState = rights;
+            return rights;
+        }
+    }
+
+    /// <summary>A service client acts as its API key does over HTTP: that org's org_admin (see <see cref="ApiKeyStore.ToCaller"/>).</summary>
+    private static Caller ServiceCaller(MqttPrincipal.Service s) => new(Caller.ApiKeyKind, s.ApiKeyId, Roles.OrgAdmin, s.OrgId, null, null, null);
 
     private MqttPublishResult Deny(string why)
     {
@@ -138,13 +193,11 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask<bool> ServiceMayUseAsync(MqttPrincipal.Service s, string filter, CancellationToken ct) =>
-        DeviceTopic.TryParse(filter, out var serial, out _) && await OrgDeviceAsync(s, serial, ct) is not null; // literal serial only: no devices/+/…
-
-    private async ValueTask<DeviceRef?> OrgDeviceAsync(MqttPrincipal.Service s, string serial, CancellationToken ct)
+    private async ValueTask<DeviceRef?> OrgDeviceAsync(LiveRights rights, MqttPrincipal.Service s, string serial, CancellationToken ct)
     {
-        var d = await Devices.FindForDeviceAuthAsync(serial, ct);
-        return d is not null && d.OrgId == s.OrgId ? new DeviceRef(d.Id, d.SerialNo, d.OrgId) : null;
+        if (!await rights.MayReadDeviceAsync(serial, ct)) return null;
+        var owner = await services.GetRequiredService<LiveAccess>().GetOwnerAsync(serial, ct);
+        return owner.Exists && owner.OrgId == s.OrgId ? new DeviceRef(owner.Id, serial, owner.OrgId) : null;
     }
 
     private static string InnerFilter(string filter) =>

@@ -41,6 +41,9 @@ public static class DeviceTopic
         _ => null,
     };
 
+    /// <summary>Does a filter (already stripped of $share/group/) name the devices/ namespace literally (devices/…)?</summary>
+    public static bool NamesDeviceNamespace(string filter) => filter == Root || filter.StartsWith(Root + "/", StringComparison.Ordinal);
+
     /// <summary>Could a filter (already stripped of $share/group/) match any topic in devices/…?</summary>
     public static bool ReachesDeviceNamespace(string filter)
     {

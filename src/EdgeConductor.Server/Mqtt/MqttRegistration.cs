@@ -27,6 +27,8 @@ internal static class MqttRegistration
             MeterFactory = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
         }));
+        s.AddSingleton<MqttAccessRevalidator>();
+        s.AddHostedService(sp => sp.GetRequiredService<MqttAccessRevalidator>());
         s.AddSingleton<BrokerDeviceGateway>();
         s.AddSingleton<IDeviceGateway>(sp => sp.GetRequiredService<BrokerDeviceGateway>());
         builder.WebHost.ConfigureKestrel((ctx, kestrel) =>

@@ -14,6 +14,8 @@ internal sealed class TestHooks : MqttBrokerHooks
 
     public Func<MqttClientInfo, MqttTopicSubscription, ValueTask>? Subscribed { get; set; }
 
+    public Func<MqttClientInfo, MqttApplicationMessage, ValueTask<bool>>? AuthorizeDelivery { get; set; }
+
     public List<(string ClientId, MqttDisconnectReason Reason)> Disconnects { get; } = [];
 
     public List<(string ClientId, string Filter)> Unsubscribes { get; } = [];
@@ -41,6 +43,9 @@ internal sealed class TestHooks : MqttBrokerHooks
 
     public override ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken) =>
         Subscribed?.Invoke(client, subscription) ?? base.OnSubscribedAsync(client, subscription, cancellationToken);
+
+    public override ValueTask<bool> AuthorizeDeliveryAsync(MqttClientInfo client, MqttApplicationMessage message, CancellationToken cancellationToken) =>
+        AuthorizeDelivery?.Invoke(client, message) ?? base.AuthorizeDeliveryAsync(client, message, cancellationToken);
 
     public override ValueTask OnClientConnectedAsync(MqttClientInfo client)
     {

@@ -98,6 +98,20 @@ internal sealed class SseStream : IAsyncDisposable
         }
     }
 
+    /// <summary>True when the server ends the stream within <paramref name="timeout"/> (a generous bound, not a timing assertion).</summary>
+    public async Task<bool> EndsWithinAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _pump.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -57,7 +57,8 @@ public sealed class ServiceClientTests(ServerFixture fixture)
         Assert.Contains("RC:135", r.Stdout);
         Assert.Empty((JsonArray)await other.GetAsync($"devices/{foreign.Serial}/telemetry"));
 
-        foreach (var filter in new[] { foreign.Topic("telemetry"), foreign.Topic("#"), "devices/+/telemetry", "devices/#" })
+        // A literal foreign serial is refused; wildcards are granted and filtered per message (Security/MqttWildcardAclTests).
+        foreach (var filter in new[] { foreign.Topic("telemetry"), foreign.Topic("#") })
         {
             await using var sub = Mosquitto.Subscribe(Service(org, 5), [filter], count: 1, timeoutSeconds: 2);
             var line = await sub.WaitForLineAsync(l => l.StartsWith("Subscribed"), what: "SUBACK");
