@@ -109,6 +109,7 @@ public static class ServiceRegistration
         api.MapOrgsApi();
         api.MapPartnersApi();
         api.MapApiKeysApi();
+        api.MapUsersApi();
         api.MapDevicesApi();
         api.MapAuditApi();
         api.MapTelemetryApi();
