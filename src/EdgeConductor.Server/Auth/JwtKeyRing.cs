@@ -29,11 +29,19 @@ public sealed class JwtKeyRing
 
     private const int MinKeyBytes = 32;
 
-    private JwtKeyRing(SymmetricSecurityKey current, IReadOnlyList<SymmetricSecurityKey> verifying)
+    private JwtKeyRing(SymmetricSecurityKey current, IReadOnlyList<SymmetricSecurityKey> verifying, string source, bool movedFromDatabase)
     {
         Current = current;
         Verifying = verifying;
+        Source = source;
+        MovedFromDatabase = movedFromDatabase;
     }
+
+    /// <summary>Where the current key came from: <c>EC_JWT_KEY</c>, or the path of its file.</summary>
+    public string Source { get; }
+
+    /// <summary>True when this start moved a key an older version kept in the database into the key file.</summary>
+    public bool MovedFromDatabase { get; }
 
     /// <summary>The key that signs new tokens.</summary>
     public SymmetricSecurityKey Current { get; }
@@ -51,18 +59,22 @@ public sealed class JwtKeyRing
         var folder = KeyFolder(options);
         var legacy = await settings.GetAsync(LegacySettingsKey, ct);
         byte[] current;
-        if (options.JwtKey is { } configured) current = Decode(configured, "EC_JWT_KEY");
+        string source;
+        var moved = false;
+        if (options.JwtKey is { } configured) (current, source) = (Decode(configured, "EC_JWT_KEY"), "EC_JWT_KEY");
         else if (options.JwtKeyFile is { } file)
         {
             if (!File.Exists(file)) throw new InvalidOperationException($"EC_JWT_KEY_FILE '{file}' does not exist.");
             current = Decode((await File.ReadAllTextAsync(file, ct)).Trim(), "EC_JWT_KEY_FILE");
+            source = file;
         }
         else
         {
-            var path = Path.Combine(folder, KeyFileName);
+            var path = source = Path.Combine(folder, KeyFileName);
             if (File.Exists(path)) current = Decode((await File.ReadAllTextAsync(path, ct)).Trim(), path);
             else
             {
+                moved = legacy is not null;
                 current = legacy is not null ? Decode(legacy, "the settings table") : RandomNumberGenerator.GetBytes(64);
                 WritePrivate(folder, path, Convert.ToBase64String(current));
                 current = Decode((await File.ReadAllTextAsync(path, ct)).Trim(), path); // another instance may have won the race
@@ -83,7 +95,7 @@ public sealed class JwtKeyRing
         var verifying = new List<SymmetricSecurityKey> { signing };
         foreach (var r in retired)
             if (verifying.All(k => k.KeyId != ToKey(r).KeyId)) verifying.Add(ToKey(r));
-        return new JwtKeyRing(signing, verifying);
+        return new JwtKeyRing(signing, verifying, source, moved);
     }
 
     /// <summary>The key id of <paramref name="key"/>: the first 8 bytes of its SHA-256 as hex.</summary>

@@ -9,7 +9,7 @@ namespace EdgeConductor.Server.Auth;
 /// Issues and validates the 15-minute JWT access tokens (HS256). The keys come from <see cref="JwtKeyRing"/> (configuration or
 /// a 0600 file in the data folder, never the database): the current key signs, retired keys still verify.
 /// </summary>
-public sealed class TokenService(SettingsStore settings, EcOptions options, TimeProvider clock)
+public sealed class TokenService(SettingsStore settings, Database db, EcOptions options, TimeProvider clock, ILogger<TokenService> log)
 {
     public const string Issuer = "edgeconductor";
     public const string Audience = "edgeconductor-api";
@@ -21,6 +21,14 @@ public sealed class TokenService(SettingsStore settings, EcOptions options, Time
     public async Task InitializeAsync(CancellationToken ct)
     {
         _keys = await JwtKeyRing.LoadAsync(options, settings, ct);
+        log.LogInformation("JWT signing key {Kid} from {Source}; {Retired} retired key(s) still verify",
+            _keys.Current.KeyId, _keys.Source, _keys.Verifying.Count - 1);
+        if (_keys.MovedFromDatabase)
+            log.LogWarning("Moved the JWT signing key out of the database into {File}. Instances that share this database must share "
+                + "this key: copy the file to each, or set EC_JWT_KEY / EC_JWT_KEY_FILE on all of them", _keys.Source);
+        if (db.Engine == DbEngine.Postgres && options.JwtKey is null && options.JwtKeyFile is null)
+            log.LogWarning("PostgreSQL without EC_JWT_KEY or EC_JWT_KEY_FILE: this instance signs with its own key file; tokens it "
+                + "issues are not accepted by other instances unless they share that key");
     }
 
     private JwtKeyRing Keys => _keys ?? throw new InvalidOperationException("TokenService is not initialized.");
