@@ -6,6 +6,7 @@ using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.Orgs;
 using EdgeConductor.Sdk.Telemetry;
+using EdgeConductor.Sdk.Users;
 
 namespace EdgeConductor.Sdk;
 
@@ -49,6 +50,7 @@ public sealed class EdgeConductorClient : IDisposable
         ApiKeys = new ApiKeysClient(api);
         Notifications = new NotificationsClient(api);
         Auth = new AuthClient(api);
+        Users = new UsersClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -74,6 +76,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Who am I, user login.</summary>
     public AuthClient Auth { get; }
+
+    /// <summary>User accounts: get, disable, enable, change role, delete.</summary>
+    public UsersClient Users { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();

@@ -8,4 +8,6 @@ namespace EdgeConductor.Sdk.Auth;
 /// <param name="PartnerId">The user's partner, if any.</param>
 /// <param name="RoomId">A tenant's room.</param>
 /// <param name="CreatedAt">When the account was created.</param>
-public sealed record User(string Id, string Email, string Role, string? OrgId, string? PartnerId, string? RoomId, DateTimeOffset CreatedAt);
+/// <param name="Disabled">True while the account is disabled (it cannot log in).</param>
+public sealed record User(string Id, string Email, string Role, string? OrgId, string? PartnerId, string? RoomId, DateTimeOffset CreatedAt,
+    bool Disabled = false);

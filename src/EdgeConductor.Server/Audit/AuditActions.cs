@@ -16,6 +16,11 @@ public static class AuditActions
     public const string UserCreated = "user_created";
     public const string LoginSucceeded = "login_succeeded";
     public const string LoginFailed = "login_failed";
+    public const string LoginThrottled = "login_throttled";
+    public const string UserUpdated = "user_updated";
+    public const string UserDisabled = "user_disabled";
+    public const string UserEnabled = "user_enabled";
+    public const string UserDeleted = "user_deleted";
     public const string RefreshTokenReused = "refresh_token_reused";
     public const string OrgCreated = "org_created";
     public const string OrgUpdated = "org_updated";

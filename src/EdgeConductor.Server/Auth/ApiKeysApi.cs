@@ -13,7 +13,7 @@ public static class ApiKeysApi
 
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/orgs/{orgId}/api-keys", Create).WithTags("API keys");
+        api.MapPost("/orgs/{orgId}/api-keys", Create).WithTags("API keys").RequireFreshCredential();
         api.MapGet("/orgs/{orgId}/api-keys", List).WithTags("API keys");
         api.MapDelete("/api-keys/{id}", Revoke).WithTags("API keys");
         return api;

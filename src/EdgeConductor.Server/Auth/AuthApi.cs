@@ -30,18 +30,23 @@ public static class AuthApi
         var email = UserStore.NormalizeEmail(Check.Required(body.Email, "email", 254));
         var password = Check.Required(body.Password, "password", 1024);
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.RetryAfter(email, ip) is { } wait)
-            throw ApiException.RateLimited("Too many failed logins. Try again later.", wait);
-
         var user = await users.FindByEmailAsync(email, http.RequestAborted);
-        if (user is null || !UserStore.VerifyPassword(user, password))
+        if (throttle.RetryAfter(email, ip) is { } wait)
+        {
+            await audit.WriteAsync(new AuditEntry(user?.OrgId, AuditActions.LoginThrottled, "anonymous", null, "user", user?.Id,
+                new { email, retry_after_s = (int)Math.Ceiling(wait.TotalSeconds) }, ip), http.RequestAborted);
+            throw ApiException.RateLimited("Too many failed logins from this address. Try again later.", wait);
+        }
+        // One PBKDF2 verification whatever the case (a dummy hash for an unknown or disabled account): the answer and its
+        // timing are the same, so neither reveals which e-mails have accounts. A disabled user is refused like a wrong password.
+        if (!users.VerifyLogin(user, password))
         {
             throttle.RecordFailure(email, ip);
             await audit.WriteAsync(new AuditEntry(user?.OrgId, AuditActions.LoginFailed, "anonymous", null, "user", user?.Id,
                 new { email }, ip), http.RequestAborted);
             throw ApiException.Unauthorized("Invalid e-mail or password.");
         }
-        throttle.RecordSuccess(email);
+        throttle.RecordSuccess(email, ip);
         await audit.WriteAsync(new AuditEntry(user.OrgId, AuditActions.LoginSucceeded, Caller.UserKind, user.Id, "user", user.Id, null, ip),
             http.RequestAborted);
         var rt = await refresh.IssueAsync(user.Id, null, http.RequestAborted);
@@ -63,7 +68,12 @@ public static class AuthApi
         }
         if (outcome != RefreshTokenStore.RotateOutcome.Rotated || next is null || userId is null)
             throw ApiException.Unauthorized("The refresh token is invalid, expired or revoked.");
-        var user = await users.FindByIdAsync(userId, http.RequestAborted) ?? throw ApiException.Unauthorized("The user no longer exists.");
+        var user = await users.FindByIdAsync(userId, http.RequestAborted);
+        if (user is null || user.IsDisabled)
+        {
+            await refresh.RevokeAsync(next, null, http.RequestAborted);
+            throw ApiException.Unauthorized("The refresh token is invalid, expired or revoked.");
+        }
         return TypedResults.Ok(Issue(user, tokens, next));
     }
 

@@ -8,11 +8,12 @@ namespace EdgeConductor.Server.Auth;
 
 /// <summary>
 /// One scheme for both credentials a client may present as <c>Authorization: Bearer …</c>:
-/// an org API key (<c>ec_live_…</c>) or a JWT access token from <c>/auth/login</c>.
+/// an org API key (<c>ec_live_…</c>, checked against the database on every request) or a JWT access token from
+/// <c>/auth/login</c> (signature and lifetime, then the user's current state through <see cref="CallerValidator"/>).
 /// </summary>
 internal sealed class EcAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    TokenService tokens, ApiKeyStore apiKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenService tokens, ApiKeyStore apiKeys, CallerValidator validator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "EdgeConductor";
 
@@ -31,9 +32,11 @@ internal sealed class EcAuthenticationHandler(
                 : Success(ApiKeyStore.ToCaller(key));
         }
         var caller = await tokens.ValidateAsync(credential);
-        return caller is null
-            ? AuthenticateResult.Fail("The access token is invalid or has expired.")
-            : Success(caller);
+        if (caller is null) return AuthenticateResult.Fail("The access token is invalid or has expired.");
+        // A signature proves who the token was issued to, not that the account still exists with those rights.
+        return await validator.IsCurrentCachedAsync(caller, Context.RequestAborted)
+            ? Success(caller)
+            : AuthenticateResult.Fail("The access token's user no longer exists, is disabled, or its role changed; log in again.");
     }
 
     private AuthenticateResult Success(Caller caller) =>

@@ -61,6 +61,14 @@ public sealed class RefreshTokenStore(Database db, EcOptions options, TimeProvid
         return true;
     }
 
+    /// <summary>Revokes every refresh token of <paramref name="userId"/> (user disabled, role changed); returns how many were live.</summary>
+    public async Task<int> RevokeAllForUserAsync(string userId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE refresh_tokens SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
+            new { now = clock.Ms(), userId });
+    }
+
     private static Task<TokenRow?> FindAsync(System.Data.Common.DbConnection conn, string token) =>
         conn.QuerySingleOrDefaultAsync<TokenRow>(
             "SELECT id, user_id, family_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = @h",

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using EdgeConductor.Server.Hosting;
 using EdgeConductor.Server.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -6,23 +5,33 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace EdgeConductor.Server.Auth;
 
-/// <summary>Issues and validates the 15-minute JWT access tokens (HS256, key kept in the database so every instance shares it).</summary>
-public sealed class TokenService(SettingsStore settings, EcOptions options, TimeProvider clock)
+/// <summary>
+/// Issues and validates the 15-minute JWT access tokens (HS256). The keys come from <see cref="JwtKeyRing"/> (configuration or
+/// a 0600 file in the data folder, never the database): the current key signs, retired keys still verify.
+/// </summary>
+public sealed class TokenService(SettingsStore settings, Database db, EcOptions options, TimeProvider clock, ILogger<TokenService> log)
 {
     public const string Issuer = "edgeconductor";
     public const string Audience = "edgeconductor-api";
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private SymmetricSecurityKey? _key;
+    private JwtKeyRing? _keys;
 
     public TimeSpan AccessTokenLifetime => options.AccessTokenLifetime;
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        var b64 = await settings.GetOrCreateAsync("jwt_signing_key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)), ct);
-        _key = new SymmetricSecurityKey(Convert.FromBase64String(b64)) { KeyId = "ec1" };
+        _keys = await JwtKeyRing.LoadAsync(options, settings, ct);
+        log.LogInformation("JWT signing key {Kid} from {Source}; {Retired} retired key(s) still verify",
+            _keys.Current.KeyId, _keys.Source, _keys.Verifying.Count - 1);
+        if (_keys.MovedFromDatabase)
+            log.LogWarning("Moved the JWT signing key out of the database into {File}. Instances that share this database must share "
+                + "this key: copy the file to each, or set EC_JWT_KEY / EC_JWT_KEY_FILE on all of them", _keys.Source);
+        if (db.Engine == DbEngine.Postgres && options.JwtKey is null && options.JwtKeyFile is null)
+            log.LogWarning("PostgreSQL without EC_JWT_KEY or EC_JWT_KEY_FILE: this instance signs with its own key file; tokens it "
+                + "issues are not accepted by other instances unless they share that key");
     }
 
-    private SymmetricSecurityKey Key => _key ?? throw new InvalidOperationException("TokenService is not initialized.");
+    private JwtKeyRing Keys => _keys ?? throw new InvalidOperationException("TokenService is not initialized.");
 
     public string CreateAccessToken(Caller user)
     {
@@ -46,7 +55,7 @@ public sealed class TokenService(SettingsStore settings, EcOptions options, Time
             NotBefore = now,
             Expires = now + options.AccessTokenLifetime,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(Keys.Current, SecurityAlgorithms.HmacSha256),
         });
     }
 
@@ -57,7 +66,7 @@ public sealed class TokenService(SettingsStore settings, EcOptions options, Time
         {
             ValidIssuer = Issuer,
             ValidAudience = Audience,
-            IssuerSigningKey = Key,
+            IssuerSigningKeys = Keys.Verifying,
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ValidateLifetime = true,
             LifetimeValidator = (notBefore, expires, _, _) =>

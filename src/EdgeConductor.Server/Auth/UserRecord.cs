@@ -12,5 +12,10 @@ public sealed class UserRecord
     public string? RoomId { get; set; }
     public long CreatedAt { get; set; }
 
+    /// <summary>When the account was disabled (Unix ms), or null while it is enabled. A disabled user cannot log in or refresh.</summary>
+    public long? DisabledAt { get; set; }
+
+    public bool IsDisabled => DisabledAt is not null;
+
     public Caller ToCaller() => new(Caller.UserKind, Id, Role, OrgId, PartnerId, RoomId, Email);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dapper;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
@@ -10,7 +11,18 @@ namespace EdgeConductor.Server.Auth;
 public sealed class UserStore(Database db, TimeProvider clock)
 {
     private static readonly PasswordHasher<UserRecord> Hasher = new();
+
+    /// <summary>
+    /// A hash of a random password made by the same hasher (same PBKDF2 iteration count), verified when the e-mail has no
+    /// usable account, so an unknown e-mail costs as much as a wrong password and login timing does not reveal accounts.
+    /// </summary>
+    private static readonly Lazy<string> DummyHash = new(() => Hasher.HashPassword(new UserRecord(), Secrets.NewToken()));
+
+    private long _passwordVerifications;
     public const int MinPasswordLength = 8;
+
+    /// <summary>How many PBKDF2 verifications <see cref="VerifyLogin"/> has run (a seam for tests of the dummy-hash path).</summary>
+    public long PasswordVerifications => Interlocked.Read(ref _passwordVerifications);
 
     /// <summary>The password rule for new accounts: 8 to 1,024 characters (400 naming the field otherwise).</summary>
     public static string ValidateNewPassword(string? password)
@@ -70,6 +82,54 @@ public sealed class UserStore(Database db, TimeProvider clock)
 
     public static bool VerifyPassword(UserRecord user, string password) =>
         Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
+
+    /// <summary>
+    /// True when <paramref name="user"/> exists, is enabled and <paramref name="password"/> is its password. Runs exactly one
+    /// PBKDF2 verification in every case (against a dummy hash when there is no usable account), so the answer takes as long
+    /// for an unknown or disabled e-mail as for a wrong password.
+    /// </summary>
+    public bool VerifyLogin([NotNullWhen(true)] UserRecord? user, string password)
+    {
+        Interlocked.Increment(ref _passwordVerifications);
+        if (user is null || user.IsDisabled)
+        {
+            _ = Hasher.VerifyHashedPassword(new UserRecord(), DummyHash.Value, password);
+            return false;
+        }
+        return VerifyPassword(user, password);
+    }
+
+    /// <summary>Disables (<paramref name="disabled"/> true) or enables a user. False when there is no such user.</summary>
+    public async Task<bool> SetDisabledAsync(string id, bool disabled, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync(disabled
+                ? "UPDATE users SET disabled_at = COALESCE(disabled_at, @now) WHERE id = @id"
+                : "UPDATE users SET disabled_at = NULL WHERE id = @id",
+            new { id, now = clock.Ms() }) > 0;
+    }
+
+    /// <summary>Changes a user's role (the caller checked the role rules). False when there is no such user.</summary>
+    public async Task<bool> SetRoleAsync(string id, string role, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE users SET role = @role WHERE id = @id", new { id, role }) > 0;
+    }
+
+    /// <summary>
+    /// Deletes a user with its refresh tokens; devices assigned to it (tenant_id) become unassigned. False when there is
+    /// no such user. One transaction.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync("DELETE FROM refresh_tokens WHERE user_id = @id", new { id }, tx);
+        await conn.ExecuteAsync("UPDATE devices SET tenant_id = NULL WHERE tenant_id = @id", new { id }, tx);
+        var n = await conn.ExecuteAsync("DELETE FROM users WHERE id = @id", new { id }, tx);
+        await tx.CommitAsync(ct);
+        return n > 0;
+    }
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }

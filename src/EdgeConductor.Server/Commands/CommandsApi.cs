@@ -17,7 +17,7 @@ public static class CommandsApi
     public static RouteGroupBuilder MapCommandsApi(this RouteGroupBuilder api)
     {
         api.MapPost("/devices/{serial}/reboot", Reboot).WithTags("Commands");
-        api.MapGet("/devices/{serial}/commands", Poll).WithTags("Commands").AllowAnonymous(); // device credential or bearer
+        api.MapGet("/devices/{serial}/commands", Poll).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential(); // device credential or bearer
         return api;
     }
 

@@ -18,12 +18,12 @@ public static class DevicesApi
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices").WithTags("Devices");
-        g.MapPost("/register", Register);
+        g.MapPost("/register", Register).RequireFreshCredential();
         g.MapGet("/", List);
         g.MapGet("/{serial}", Get);
         g.MapPatch("/{serial}", Patch);
         g.MapDelete("/{serial}", Delete);
-        g.MapPost("/{serial}/secret/rotate", RotateSecret);
+        g.MapPost("/{serial}/secret/rotate", RotateSecret).RequireFreshCredential();
         return api;
     }
 

@@ -25,9 +25,33 @@ public sealed class EcOptions
     /// <summary>Requests per minute one device may make with its own credential (X-Device-Secret), EC_DEVICE_RATE_LIMIT.</summary>
     public int DeviceRequestsPerMinute { get; set; } = 300;
 
-    /// <summary>Failed logins per e-mail address in <see cref="LoginFailureWindow"/> before 429.</summary>
-    public int MaxFailedLoginsPerEmail { get; set; } = 5;
+    /// <summary>
+    /// Free failed logins per (account, source IP) in <see cref="LoginFailureWindow"/> (EC_MAX_FAILED_LOGINS); each further
+    /// attempt from that IP for that account waits 2^k seconds (429 with Retry-After). One IP may fail 4 × this many times
+    /// across all accounts before it is refused for the window. See <see cref="Auth.LoginThrottle"/>.
+    /// </summary>
+    public int MaxFailedLogins { get; set; } = 5;
+
+    /// <summary>The longest wait the growing login delay reaches (EC_LOGIN_MAX_DELAY, seconds; default 900 = 15 min).</summary>
+    public TimeSpan LoginMaxDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a failed login counts.</summary>
     public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The JWT signing key, base64 of at least 32 bytes (EC_JWT_KEY). When unset, <see cref="JwtKeyFile"/> or else
+    /// <c>{EC_DATA_DIR}/keys/jwt.key</c> (created 0600 on first start) is used. Never stored in the database.
+    /// </summary>
+    public string? JwtKey { get; set; }
+
+    /// <summary>A file holding the base64 JWT signing key (EC_JWT_KEY_FILE), e.g. a mounted secret.</summary>
+    public string? JwtKeyFile { get; set; }
+
+    /// <summary>
+    /// Retired signing keys that still verify (not sign) tokens, base64, comma-separated (EC_JWT_PREVIOUS_KEYS); remove them
+    /// once the access-token lifetime has passed after a rotation. Files <c>keys/jwt-*.key</c> in the data folder count too.
+    /// </summary>
+    public IReadOnlyList<string> JwtPreviousKeys { get; set; } = [];
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
@@ -47,7 +71,11 @@ public sealed class EcOptions
         o.AdminPassword = NonEmpty(config["EC_ADMIN_PASSWORD"]);
         if (int.TryParse(config["EC_ANON_RATE_LIMIT"], out var anon)) o.AnonymousRequestsPerMinute = anon;
         if (int.TryParse(config["EC_DEVICE_RATE_LIMIT"], out var dev)) o.DeviceRequestsPerMinute = dev;
-        if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLoginsPerEmail = fl;
+        o.JwtKey = NonEmpty(config["EC_JWT_KEY"]);
+        o.JwtKeyFile = NonEmpty(config["EC_JWT_KEY_FILE"]);
+        o.JwtPreviousKeys = (config["EC_JWT_PREVIOUS_KEYS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLogins = Math.Max(0, fl);
+        if (int.TryParse(config["EC_LOGIN_MAX_DELAY"], out var md) && md > 0) o.LoginMaxDelay = TimeSpan.FromSeconds(md);
         return o;
     }
 

@@ -110,6 +110,7 @@ public static class ServiceRegistration
         api.MapOrgsApi();
         api.MapPartnersApi();
         api.MapApiKeysApi();
+        api.MapUsersApi();
         api.MapDevicesApi();
         api.MapAuditApi();
         api.MapTelemetryApi();

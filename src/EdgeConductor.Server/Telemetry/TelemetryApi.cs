@@ -30,7 +30,7 @@ public static partial class TelemetryApi
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices/{serial}/telemetry").WithTags("Telemetry");
-        g.MapPost("/", Push).AllowAnonymous(); // device credential or bearer, checked in the handler
+        g.MapPost("/", Push).AllowAnonymous().VerifiesDeviceCredential(); // device credential or bearer, checked in the handler
         g.MapGet("/", History);
         g.MapGet("/recent", Recent);
         g.MapGet("/latest", Latest);

@@ -14,6 +14,9 @@ public sealed record AccessChange(string Kind, string SubjectId, string? OrgId =
     public const string DeviceDeleted = "device_deleted";
     public const string DeviceSecretRotated = "device_secret_rotated";
     public const string UserDisabled = "user_disabled";
+
+    /// <summary>A disabled user was enabled again: no right is taken away, but cached "disabled" decisions must go.</summary>
+    public const string UserEnabled = "user_enabled";
     public const string UserDeleted = "user_deleted";
     public const string UserRoleChanged = "user_role_changed";
 }

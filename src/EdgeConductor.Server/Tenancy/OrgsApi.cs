@@ -20,7 +20,7 @@ public static class OrgsApi
         g.MapGet("/{orgId}", Get);
         g.MapPatch("/{orgId}", Patch);
         g.MapGet("/{orgId}/users", ListUsers);
-        g.MapPost("/{orgId}/users", CreateUser);
+        g.MapPost("/{orgId}/users", CreateUser).RequireFreshCredential();
         g.MapGet("/{orgId}/rooms", ListRooms);
         g.MapPost("/{orgId}/rooms", CreateRoom);
         return api;

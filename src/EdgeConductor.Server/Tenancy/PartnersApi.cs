@@ -19,7 +19,7 @@ public static class PartnersApi
         g.MapPost("/", Create);
         g.MapGet("/{partnerId}", Get);
         g.MapPost("/{partnerId}/orgs", CreateOrg);
-        g.MapPost("/{partnerId}/users", CreateUser);
+        g.MapPost("/{partnerId}/users", CreateUser).RequireFreshCredential();
         g.MapGet("/{partnerId}/stats", Stats);
         return api;
     }

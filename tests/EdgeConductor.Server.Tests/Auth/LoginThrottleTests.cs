@@ -8,25 +8,48 @@ public sealed class LoginThrottleTests
     private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly LoginThrottle _throttle;
 
-    public LoginThrottleTests() => _throttle = new LoginThrottle(new EcOptions { MaxFailedLoginsPerEmail = 3 }, _clock);
+    public LoginThrottleTests() =>
+        _throttle = new LoginThrottle(new EcOptions { MaxFailedLogins = 3, LoginMaxDelay = TimeSpan.FromSeconds(60) }, _clock);
 
     [Fact]
-    public void PerEmail_LimitReached_WaitUntilOldestFailureLeavesWindow()
+    public void PerAccountAndIp_AfterTheFreeFailures_EachAttemptWaitsTwiceAsLong()
     {
         for (var i = 0; i < 3; i++)
         {
             Assert.Null(_throttle.RetryAfter("a@x", "1.1.1.1"));
             _throttle.RecordFailure("a@x", "1.1.1.1");
-            _clock.Advance(TimeSpan.FromMinutes(1));
         }
-        Assert.Equal(TimeSpan.FromMinutes(12), _throttle.RetryAfter("a@x", "1.1.1.1"));
-        Assert.Null(_throttle.RetryAfter("b@x", "2.2.2.2")); // others unaffected
-        _clock.Advance(TimeSpan.FromMinutes(12));
+        Assert.Equal(TimeSpan.FromSeconds(2), _throttle.RetryAfter("a@x", "1.1.1.1"));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(_throttle.RetryAfter("a@x", "1.1.1.1"));
+        _throttle.RecordFailure("a@x", "1.1.1.1");
+        Assert.Equal(TimeSpan.FromSeconds(4), _throttle.RetryAfter("a@x", "1.1.1.1"));
+
+        Assert.Null(_throttle.RetryAfter("a@x", "2.2.2.2")); // the same account from elsewhere: not affected
+        Assert.Null(_throttle.RetryAfter("b@x", "1.1.1.1")); // another account from this address: not affected
+    }
+
+    [Fact]
+    public void Delay_IsCappedAtLoginMaxDelay()
+    {
+        Assert.Equal(TimeSpan.Zero, _throttle.DelayFor(0));
+        Assert.Equal(TimeSpan.FromSeconds(2), _throttle.DelayFor(1));
+        Assert.Equal(TimeSpan.FromSeconds(32), _throttle.DelayFor(5));
+        Assert.Equal(TimeSpan.FromSeconds(60), _throttle.DelayFor(6));
+        Assert.Equal(TimeSpan.FromSeconds(60), _throttle.DelayFor(1_000));
+    }
+
+    [Fact]
+    public void FailuresLeaveTheWindow_AndTheDelayGoesAway()
+    {
+        for (var i = 0; i < 6; i++) _throttle.RecordFailure("a@x", "1.1.1.1");
+        Assert.NotNull(_throttle.RetryAfter("a@x", "1.1.1.1"));
+        _clock.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
         Assert.Null(_throttle.RetryAfter("a@x", "1.1.1.1"));
     }
 
     [Fact]
-    public void PerIp_FourTimesTheEmailLimit()
+    public void PerIp_FourTimesTheLimit_AcrossAccounts()
     {
         for (var i = 0; i < 12; i++) _throttle.RecordFailure($"user{i}@x", "9.9.9.9");
         Assert.NotNull(_throttle.RetryAfter("fresh@x", "9.9.9.9"));
@@ -34,11 +57,11 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
-    public void Success_ResetsTheEmailCount()
+    public void Success_ResetsThePairsCount()
     {
         _throttle.RecordFailure("a@x", "1.1.1.1");
         _throttle.RecordFailure("a@x", "1.1.1.1");
-        _throttle.RecordSuccess("a@x");
+        _throttle.RecordSuccess("a@x", "1.1.1.1");
         _throttle.RecordFailure("a@x", "1.1.1.1");
         _throttle.RecordFailure("a@x", "1.1.1.1");
         Assert.Null(_throttle.RetryAfter("a@x", "1.1.1.1"));

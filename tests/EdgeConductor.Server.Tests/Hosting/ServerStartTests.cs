@@ -64,12 +64,18 @@ public sealed class ServerStartTests
     }
 
     [Fact]
-    public async Task AccessToken_FromOneInstance_IsValidOnAnotherSharingTheDatabase()
+    public async Task AccessToken_FromOneInstance_IsValidOnAnotherSharingTheDatabaseAndTheConfiguredKey()
     {
         var pg = await (await PostgresTestServer.GetAsync()).CreateDatabaseAsync("twoinstances");
         try
         {
-            var options = new EcServerOptions { Database = TestDatabase.Postgres, PostgresConnectionString = pg };
+            // The signing key is not in the database (issue 8): instances share it through configuration.
+            var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
+            var options = new EcServerOptions
+            {
+                Database = TestDatabase.Postgres, PostgresConnectionString = pg,
+                Settings = new Dictionary<string, string?> { ["EC_JWT_KEY"] = key },
+            };
             await using var a = await EcServerFactory.StartAsync(options);
             await using var b = await EcServerFactory.StartAsync(options);
             var token = await a.Api.AdminTokenAsync();

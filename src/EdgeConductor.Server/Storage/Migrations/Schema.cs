@@ -177,5 +177,9 @@ public static class Schema
             );
             INSERT INTO telemetry_rollup_state (id, watermark, generation) VALUES (1, 0, 0);
             """),
+        // Users can be disabled (PATCH /users/:id {"disabled": true}): disabled_at is when (Unix ms), NULL while enabled.
+        new(4, "users_disabled", """
+            ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+            """),
     ];
 }
