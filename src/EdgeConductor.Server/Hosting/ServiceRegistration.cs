@@ -82,7 +82,13 @@ public static class ServiceRegistration
         // ASP.NET Core's "Request starting/finished" lines carry the full URL with its query (?api_key=…); RequestLogging
         // writes the same line with credentials masked.
         builder.Logging.AddFilter(RequestLogging.HostingCategory, LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodyLimits.DefaultBytes);
+        // Kestrel logs rejected request lines (with their query) at Debug under this category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = RequestBodyLimits.DefaultBytes;
+            RequestHeadLimits.ConfigureKestrel(k.Limits);
+        });
     }
 
     /// <summary>Schema migrations, signing key, and the bootstrap super admin — before the first request.</summary>
@@ -104,6 +110,7 @@ public static class ServiceRegistration
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ShutdownGate>();
+        app.UseMiddleware<RequestHeadLimits>();
         app.UseMiddleware<RequestBodyLimits>();
         app.UseSwaggerUI(o =>
         {

@@ -15,7 +15,9 @@ internal sealed class ShutdownGate(RequestDelegate next, IHostApplicationLifetim
         var stopping = lifetime.ApplicationStopping;
         if (stopping.IsCancellationRequested) throw ShuttingDown();
         if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
-            http.Request.Body = new ShutdownCutBodyStream(http.Request.Body, stopping, () => ShuttingDown());
+        {
+            http.Request.Body = new ShutdownCutBodyStream(http.Request.BodyReader, stopping, ShuttingDown);
+        }
         return next(http);
     }
 

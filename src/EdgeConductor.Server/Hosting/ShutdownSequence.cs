@@ -14,7 +14,7 @@ namespace EdgeConductor.Server.Hosting;
 internal sealed class ShutdownSequence(MqttBroker broker, ILogger<ShutdownSequence> log) : IHostedLifecycleService
 {
     /// <summary>The host's whole stop budget (HostOptions.ShutdownTimeout), instead of .NET's default 30 s.</summary>
-    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long MQTT clients get to take their DISCONNECT before Kestrel stops anyway.</summary>
     public static readonly TimeSpan MqttDisconnectWait = TimeSpan.FromSeconds(3);
