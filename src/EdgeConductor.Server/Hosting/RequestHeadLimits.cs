@@ -33,7 +33,8 @@ internal sealed class RequestHeadLimits(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext http)
     {
-        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString).ToString();
+        var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target)) target = (http.Request.PathBase + http.Request.Path + http.Request.QueryString).ToString();
         var line = http.Request.Method.Length + 1 + target.Length + 1 + http.Request.Protocol.Length;
         if (line > MaxRequestLine)
             throw new ApiException(414, ErrorCodes.UriTooLong, $"The request line is {line} bytes; the limit is {MaxRequestLine}. Send long input in the body.");
