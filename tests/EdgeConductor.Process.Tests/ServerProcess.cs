@@ -80,6 +80,30 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as systemd, Docker and Kubernetes stop a service: the server runs its shutdown sequence.</summary>
+    public void Terminate()
+    {
+        if (_process is null || _process.HasExited) return;
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The exit code once the process has exited, or null if it is still running after <paramref name="limit"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan limit)
+    {
+        if (_process is null) throw new InvalidOperationException("Not started.");
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         KillHard();

@@ -11,6 +11,9 @@ public static class ErrorCodes
     public const string Conflict = "CONFLICT";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string UriTooLong = "URI_TOO_LONG";
+    public const string HeadersTooLarge = "HEADERS_TOO_LARGE";
+    public const string Timeout = "REQUEST_TIMEOUT";
     public const string RateLimited = "RATE_LIMITED";
     public const string Internal = "INTERNAL_ERROR";
     public const string Unavailable = "SERVICE_UNAVAILABLE";
@@ -23,9 +26,12 @@ public static class ErrorCodes
         404 => NotFound,
         405 => MethodNotAllowed,
         409 => Conflict,
+        408 => Timeout,
         413 => PayloadTooLarge,
+        414 => UriTooLong,
         415 => UnsupportedMediaType,
         429 => RateLimited,
+        431 => HeadersTooLarge,
         503 => Unavailable,
         >= 500 => Internal,
         _ => BadRequest,

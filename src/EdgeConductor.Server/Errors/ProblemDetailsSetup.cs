@@ -16,6 +16,7 @@ internal static class ProblemDetailsSetup
             {
                 404 => $"No resource at {ctx.HttpContext.Request.Path}.",
                 405 => $"{ctx.HttpContext.Request.Method} is not allowed on {ctx.HttpContext.Request.Path}.",
+                413 => Hosting.RequestBodyLimits.TooLarge(Hosting.RequestBodyLimits.LimitFor(ctx.HttpContext.Request.Path)).Message,
                 _ => ctx.ProblemDetails.Title,
             };
             ctx.ProblemDetails.Extensions.Remove("traceId");

@@ -27,7 +27,8 @@ public static class ServiceRegistration
         var s = builder.Services;
         s.AddSingleton(options);
         s.TryAddSingleton(TimeProvider.System);
-        s.AddSingleton(_ => Database.Create(options.DataDir, options.Database, options.SqliteSynchronous));
+        s.AddSingleton(sp => Database.Create(options.DataDir, options.Database, options.SqliteSynchronous,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeConductor.Storage")));
         s.AddSingleton<Migrator>();
         s.AddSingleton<SettingsStore>();
 
@@ -70,7 +71,25 @@ public static class ServiceRegistration
         }));
 
         builder.AddBuiltInBroker(options);
+        AddHardening(builder);
         return builder;
+    }
+
+    /// <summary>Request limits, log redaction and the shutdown order (docs/security.md).</summary>
+    private static void AddHardening(WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownSequence.ShutdownTimeout);
+        builder.Services.AddHostedService<ShutdownSequence>();
+        // ASP.NET Core's "Request starting/finished" lines carry the full URL with its query (?api_key=…); RequestLogging
+        // writes the same line with credentials masked.
+        builder.Logging.AddFilter(RequestLogging.HostingCategory, LogLevel.Warning);
+        // Kestrel logs rejected request lines (with their query) at Debug under this category.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = RequestBodyLimits.DefaultBytes;
+            RequestHeadLimits.ConfigureKestrel(k.Limits);
+        });
     }
 
     /// <summary>Schema migrations, signing key, and the bootstrap super admin — before the first request.</summary>
@@ -88,8 +107,12 @@ public static class ServiceRegistration
 
     public static WebApplication MapEdgeConductor(this WebApplication app)
     {
+        app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ShutdownGate>();
+        app.UseMiddleware<RequestHeadLimits>();
+        app.UseMiddleware<RequestBodyLimits>();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";

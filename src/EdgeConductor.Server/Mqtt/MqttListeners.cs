@@ -48,8 +48,7 @@ internal static class MqttListeners
     {
         if (mqtt.TlsCertificatePath is { } path)
             return X509CertificateLoader.LoadPkcs12FromFile(path, mqtt.TlsCertificatePassword);
-        Directory.CreateDirectory(ec.DataDir);
-        var file = Path.Combine(ec.DataDir, "mqtt-selfsigned.pfx");
+        var file = Path.Combine(Storage.DataDirectory.Prepare(ec.DataDir, log), "mqtt-selfsigned.pfx");
         if (File.Exists(file)) return X509CertificateLoader.LoadPkcs12FromFile(file, null);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var req = new CertificateRequest("CN=EdgeConductor MQTT", key, HashAlgorithmName.SHA256);
@@ -60,8 +59,7 @@ internal static class MqttListeners
         req.CertificateExtensions.Add(san.Build());
         req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
-        File.WriteAllBytes(file, cert.Export(X509ContentType.Pfx));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Storage.DataDirectory.WritePrivateFile(file, cert.Export(X509ContentType.Pfx));
         log.LogWarning("Generated a self-signed MQTT TLS certificate at {File}; set EC_MQTT_TLS_CERT for a real one", file);
         return X509CertificateLoader.LoadPkcs12FromFile(file, null);
     }

@@ -78,6 +78,7 @@ public static partial class ShadowApi
             }
             if (!Common.FieldName.IsValid(p.Name)) throw ApiException.Invalid(p.Name, "keys are 1-64 letters, digits or '_' and start with a letter or '_'");
             if (patch.Count == MaxDesiredKeys) throw ApiException.BadRequest($"A desired patch may set at most {MaxDesiredKeys} keys.");
+            if (Common.JsonNumbers.FindInvalid(p.Value, p.Name) is { } bad) throw ApiException.Invalid(bad, Common.JsonNumbers.Rule);
             patch[p.Name] = JsonNode.Parse(p.Value.GetRawText());
         }
         if (patch.Count == 0) throw ApiException.BadRequest("The desired patch has no keys.");

@@ -35,7 +35,8 @@ public sealed class Database : IAsyncDisposable
     }
 
     /// <param name="sqliteSynchronous">"full" (every commit fsynced) or "normal" (WAL: fsync at checkpoints); see EcOptions.</param>
-    public static Database Create(string dataDir, string connectionString, string sqliteSynchronous = "full")
+    /// <param name="log">Where tightening of a too-open data folder or file is reported (see <see cref="DataDirectory"/>).</param>
+    public static Database Create(string dataDir, string connectionString, string sqliteSynchronous = "full", ILogger? log = null)
     {
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -43,8 +44,9 @@ public sealed class Database : IAsyncDisposable
             var source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
             return new Database(DbEngine.Postgres, $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", "", source);
         }
-        Directory.CreateDirectory(dataDir);
-        var path = Path.GetFullPath(Path.Combine(dataDir, "edgeconductor.db"));
+        var path = Path.Combine(DataDirectory.Prepare(dataDir, log), "edgeconductor.db");
+        // Created 0600 before SQLite opens it: SQLite would create it 0644, and gives -wal/-shm the database's mode.
+        DataDirectory.CreatePrivateFile(path);
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         var synchronous = sqliteSynchronous.Equals("normal", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL";
         return new Database(DbEngine.Sqlite, $"SQLite {path} (synchronous={synchronous})", cs, null, synchronous);

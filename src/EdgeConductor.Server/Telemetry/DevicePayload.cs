@@ -84,7 +84,7 @@ public sealed class DevicePayload
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Number:
-                        if (!reader.TryGetDouble(out var d) || !double.IsFinite(d)) { error = $"field '{name}' is not a finite number"; return null; }
+                        if (!Common.JsonNumbers.TryRead(ref reader, out var d)) { error = $"field '{name}' {Common.JsonNumbers.Rule}"; return null; }
                         // Integers stay exact (a counter or an id beyond 2^53 too); the rest as the shortest double that round-trips.
                         value = reader.TryGetInt64(out var whole) ? JsonValue.Create(whole) : JsonValue.Create(d);
                         break;

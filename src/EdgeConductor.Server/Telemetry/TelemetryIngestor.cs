@@ -32,7 +32,7 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
         }
         catch (ChannelClosedException)
         {
-            throw new InvalidOperationException("The server is shutting down; the message was not stored.");
+            throw new Errors.ApiException(503, Errors.ErrorCodes.Unavailable, "The server is shutting down; the message was not stored.");
         }
         // Not cancelled by ct once queued: the caller must learn whether it was stored.
         await item.Done.Task;

@@ -30,11 +30,26 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         }
     }
 
+    /// <summary>Longest wait for the queued messages to be committed on shutdown (wall-clock).</summary>
+    internal static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Refuses new messages (<see cref="TelemetryIngestor"/> answers 503 / no acknowledgement), commits everything
+    /// already queued, then returns. Never throws: by the time the host calls this its own stop budget may be spent
+    /// (Kestrel waited for slow requests), so the drain gets <see cref="DrainLimit"/> of its own instead of the host
+    /// token; what is not committed by then was never acknowledged.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         ingestor.Complete();
-        if (ExecuteTask is not null) await ExecuteTask.WaitAsync(cancellationToken);
-        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { } running)
+        {
+            await Task.WhenAny(running, Task.Delay(DrainLimit, TimeProvider.System, CancellationToken.None));
+            if (!running.IsCompleted) log.LogWarning("The telemetry queue was not drained within {Limit}; unacknowledged messages were dropped", DrainLimit);
+            else if (running.IsFaulted) log.LogError(running.Exception, "The telemetry writer failed while draining its queue");
+        }
+        // The loop ends with the queue, not with the stopping token; base only cancels that token and awaits the loop.
+        if (ExecuteTask is null || ExecuteTask.IsCompletedSuccessfully) await base.StopAsync(CancellationToken.None);
     }
 
     private async Task WriteBatchAsync(List<IngestItem> batch)
