@@ -90,7 +90,7 @@ public static class UsersApi
     /// <summary>The user if the caller may see it: super admins every user, others the users of orgs in their scope; 404 otherwise.</summary>
     private static async Task<UserRecord> RequireVisibleAsync(string id, RequestContext ctx, UserStore users)
     {
-        var user = Check.Optional(id, "id", 64) is null ? null : await users.FindByIdAsync(id, ctx.Aborted);
+        var user = await users.FindByIdAsync(id, ctx.Aborted);
         var scope = await ctx.ScopeAsync();
         var visible = user is not null && (ctx.Caller.IsSuperAdmin || (user.OrgId is not null && scope.CanSeeOrg(user.OrgId)));
         if (!visible) throw ApiException.NotFound($"User '{id}' not found.");

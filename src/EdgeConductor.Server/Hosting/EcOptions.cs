@@ -74,7 +74,7 @@ public sealed class EcOptions
         o.JwtKey = NonEmpty(config["EC_JWT_KEY"]);
         o.JwtKeyFile = NonEmpty(config["EC_JWT_KEY_FILE"]);
         o.JwtPreviousKeys = (config["EC_JWT_PREVIOUS_KEYS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLogins = Math.Max(0, fl);
+        if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLogins = Math.Max(1, fl);
         if (int.TryParse(config["EC_LOGIN_MAX_DELAY"], out var md) && md > 0) o.LoginMaxDelay = TimeSpan.FromSeconds(md);
         return o;
     }

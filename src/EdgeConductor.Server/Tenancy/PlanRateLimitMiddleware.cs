@@ -9,7 +9,8 @@ namespace EdgeConductor.Server.Tenancy;
 /// API rate limits by org plan (starter 100, pro 1,000, business 10,000 requests/min, enterprise none), shared by all of
 /// an org's users and keys; unauthenticated callers are limited per IP. Requests a device makes with its own credential
 /// (X-Device-Secret) on the routes that verify it (<see cref="DeviceCredentialEndpoint"/>) are limited per device instead,
-/// in <see cref="DeviceCredential"/> — many devices may share one carrier-NAT address. Over the limit → 429 with Retry-After. Limits are per server instance.
+/// in <see cref="DeviceCredential"/> — many devices may share one carrier-NAT address. Over the limit → 429 with
+/// Retry-After. Limits are per server instance.
 /// </summary>
 internal sealed class PlanRateLimitMiddleware(RequestDelegate next, OrgStore orgs, EcOptions options, RateLimiterRegistry limits)
 {

@@ -5,9 +5,10 @@ namespace EdgeConductor.Server.Tests.Security;
 
 /// <summary>
 /// Issue 8, hardening "user management": PATCH /users/:id (disabled, role) and DELETE /users/:id with the role rules of
-/// user creation; each change takes effect at once (access epoch bumped, refresh tokens revoked) and is audited.
+/// user creation; each change takes effect at once (access epoch bumped, refresh tokens revoked) and is audited. Runs on
+/// SQLite and on PostgreSQL.
 /// </summary>
-public sealed class UserManagementTests(EcServerFactory server) : IClassFixture<EcServerFactory>
+public abstract class UserManagementTests<TServer>(TServer server) : IClassFixture<TServer> where TServer : EcServerFactory
 {
     private EcApi Api => server.Api;
 
@@ -214,3 +215,8 @@ public sealed class UserManagementTests(EcServerFactory server) : IClassFixture<
         await admin.PatchJsonAsync(UserUrl(partnerUser.Id), new { role = "org_admin" }).ExpectProblemAsync(HttpStatusCode.BadRequest);
     }
 }
+
+public sealed class UserManagementTests_Sqlite(EcServerFactory server) : UserManagementTests<EcServerFactory>(server);
+
+[Collection(PostgresCollection.Name)]
+public sealed class UserManagementTests_Postgres(PostgresServerFactory server) : UserManagementTests<PostgresServerFactory>(server);
