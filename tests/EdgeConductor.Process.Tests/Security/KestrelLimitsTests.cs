@@ -9,24 +9,30 @@ namespace EdgeConductor.Process.Tests.Security;
 /// answers (empty body, before any application code) only heads beyond twice our limits and requests it cannot parse,
 /// such as a NUL byte in the path: those are pinned here as documented (docs/security.md), so a change is noticed.
 /// </summary>
-public sealed class KestrelLimitsTests : IAsyncLifetime
+public sealed class KestrelLimitsTests(KestrelLimitsTests.RunningServer running) : IClassFixture<KestrelLimitsTests.RunningServer>
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ec-kestrel-" + Guid.NewGuid().ToString("N"));
-    private ServerProcess? _server;
-
-    private ServerProcess Server => _server ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync()
+    /// <summary>One server process for the class (these tests only read).</summary>
+    public sealed class RunningServer : IAsyncLifetime
     {
-        _server = new ServerProcess(_dataDir);
-        await _server.StartAsync();
+        private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "ec-kestrel-" + Guid.NewGuid().ToString("N"));
+        private ServerProcess? _server;
+
+        internal ServerProcess Server => _server ?? throw new InvalidOperationException("not started");
+
+        public async Task InitializeAsync()
+        {
+            _server = new ServerProcess(_dataDir);
+            await _server.StartAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_server is not null) await _server.DisposeAsync();
+            try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+        }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
-    }
+    private ServerProcess Server => running.Server;
 
     [Fact]
     public async Task ChunkedLoginOverTheAuthLimit_IsCutAt16KB_With413Problem()
