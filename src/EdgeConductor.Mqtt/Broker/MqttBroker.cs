@@ -119,6 +119,15 @@ public sealed partial class MqttBroker : IAsyncDisposable
     /// </summary>
     public bool DisconnectClient(string clientId) => DisconnectClient(MqttSessionKey.ForClientId(clientId));
 
+    /// <summary>The topic filters the session of <paramref name="key"/> holds (empty if there is no such session); a resumed session keeps its stored ones.</summary>
+    public IReadOnlyList<string> GetSubscriptions(MqttSessionKey key)
+    {
+        lock (_sessionsLock)
+        {
+            return _sessions.TryGetValue(key, out var s) && s.HasSubscriptions ? [.. s.Subscriptions.Keys] : [];
+        }
+    }
+
     /// <summary>Number of sessions (online and persistent offline) <paramref name="owner"/> holds; the per-owner cap counts these.</summary>
     public int GetSessionCount(string owner)
     {

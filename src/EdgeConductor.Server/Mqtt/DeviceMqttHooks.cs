@@ -182,8 +182,12 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
 
     public ValueTask OnClientConnectedAsync(MqttClientInfo client)
     {
-        if (client.Principal is MqttPrincipal.Device d)
-            services.GetRequiredService<BrokerDeviceGateway>().MarkConnected(client, d.Ref.Serial);
+        if (client.Principal is not MqttPrincipal.Device d) return ValueTask.CompletedTask;
+        var gateway = services.GetRequiredService<BrokerDeviceGateway>();
+        gateway.MarkConnected(client, d.Ref.Serial);
+        // A resumed session listens on its stored (and just re-authorized) filters without subscribing again.
+        foreach (var filter in services.GetRequiredService<MqttBroker>().GetSubscriptions(client.SessionKey))
+            gateway.MarkSubscribed(client, d.Ref.Serial, InnerFilter(filter));
         return ValueTask.CompletedTask;
     }
 

@@ -21,16 +21,16 @@ public sealed class MqttServerOptions
 
     /// <summary>
     /// Sessions one credential (a device, an API key, or all anonymous sandbox clients together) may hold at once
-    /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 50). Beyond it the credential's longest-offline session is discarded;
+    /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 20). Beyond it the credential's longest-offline session is discarded;
     /// when all are online the CONNECT is refused (CONNACK 0x97 Quota exceeded / 3.1.1 return code 3).
     /// </summary>
-    public int MaxSessionsPerCredential { get; set; } = 50;
+    public int MaxSessionsPerCredential { get; set; } = 20;
 
-    /// <summary>Distinct topic filters per session (EC_MQTT_MAX_SUBSCRIPTIONS, default 500); SUBACK 0x97 (v5) / 0x80 (3.1.1) beyond it.</summary>
-    public int MaxSubscriptionsPerSession { get; set; } = 500;
+    /// <summary>Distinct topic filters per session (EC_MQTT_MAX_SUBSCRIPTIONS, default 200); SUBACK 0x97 (v5) / 0x80 (3.1.1) beyond it.</summary>
+    public int MaxSubscriptionsPerSession { get; set; } = 200;
 
-    /// <summary>Longest topic filter in UTF-8 bytes (EC_MQTT_MAX_FILTER_LENGTH, default 512); SUBACK 0x8F (v5) / 0x80 (3.1.1) beyond it.</summary>
-    public int MaxTopicFilterLength { get; set; } = 512;
+    /// <summary>Longest topic filter in UTF-8 bytes (EC_MQTT_MAX_FILTER_LENGTH, default 256, like AWS IoT Core's topic limit); SUBACK 0x8F (v5) / 0x80 (3.1.1) beyond it.</summary>
+    public int MaxTopicFilterLength { get; set; } = 256;
 
     /// <summary>
     /// Lifetime of a disconnected persistent session in seconds (EC_MQTT_SESSION_EXPIRY, default 604800 = 7 days, like

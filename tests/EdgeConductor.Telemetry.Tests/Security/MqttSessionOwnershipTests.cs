@@ -131,6 +131,26 @@ public sealed class MqttSessionOwnershipTests(ServerFixture fixture)
         Assert.Equal(d.Topic("commands"), (await fresh.ReceiveAsync()).Topic);
     }
 
+    [Theory]
+    [InlineData(311)]
+    [InlineData(5)]
+    public async Task ResumedDeviceSession_WithoutSubscribingAgain_CountsAsListening_SoACommandIsDeliveredLive(int version)
+    {
+        var d = await (await TestOrg.CreateAsync(Server)).DeviceAsync();
+        var clientId = "resume-" + Guid.NewGuid().ToString("N")[..8];
+        await using (var first = await MqttSessionClient.ConnectAsync(d, clientId, version))
+        {
+            await first.SubscribeAsync(d.Topic("commands"), MqttQualityOfService.AtLeastOnce);
+            await first.DisconnectAsync();
+        }
+
+        await using var back = await MqttSessionClient.ConnectAsync(d, clientId, version);
+        Assert.True(back.LastConnAck!.SessionPresent);
+        var reboot = await d.Org.Http.PostAsync($"devices/{d.Serial}/reboot", null).ExpectAsync(HttpStatusCode.Accepted);
+        Assert.True(reboot["delivered"]!.GetValue<bool>(), reboot.ToJsonString());
+        Assert.Equal(d.Topic("commands"), (await back.ReceiveAsync()).Topic);
+    }
+
     [Fact]
     public async Task EmptyClientIds_V5AssignedAndV311CleanSession_DevicesOfTwoOrgsEachGetTheirOwnSession()
     {
