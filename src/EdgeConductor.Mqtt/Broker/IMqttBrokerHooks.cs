@@ -35,6 +35,8 @@ public interface IMqttBrokerHooks
     /// Hot path — one call per message per subscriber, on the subscriber's output loop: complete synchronously
     /// (from a cache) in the common case; an asynchronous result holds back only this subscriber's later messages.
     /// An exception counts as false and is reported through <see cref="MqttBrokerOptions.OnError"/>.
+    /// The broker may also call it when it routes a message to a connected subscriber, as a pre-filter: a synchronous
+    /// false there means the message is not even queued (so a wildcard subscriber's queue holds only what it may read).
     /// </summary>
     ValueTask<bool> AuthorizeDeliveryAsync(MqttClientInfo client, MqttApplicationMessage message, CancellationToken cancellationToken) => new(true);
 

@@ -110,6 +110,12 @@ public sealed partial class MqttBroker
     private void Enqueue(MqttSession session, QueuedMessage item, ref List<Task>? waits)
     {
         var connection = session.Connection;
+        if (connection is not null && DeniedAtRouting(connection, item.Message))
+        {
+            Metrics.MessageDropped("not_authorized");
+            return;
+        }
+
         if (connection is null && item.QoS == MqttQualityOfService.AtMostOnce && !Options.QueueQoS0ForOfflineSessions)
         {
             return;
@@ -129,6 +135,51 @@ public sealed partial class MqttBroker
         }
 
         (waits ??= []).Add(WaitForRoomAsync(session, item));
+    }
+
+    /// <summary>
+    /// The filter under which a session's subscription is indexed. Shared subscription groups are scoped to the session
+    /// owner (the credential, <see cref="MqttAuthenticationResult"/>): <c>$share/g/#</c> of two credentials are two groups,
+    /// so one tenant's member can never be picked for (and then refused) another tenant's messages. MQTT 5.0 §4.8.2 leaves
+    /// the scope of a share name to the server. The owner is joined with U+0000, which no client filter may contain
+    /// (MQTT-1.5.4-2), so scoped names cannot collide with client-chosen ones; the default owner ("") keeps plain names.
+    /// </summary>
+    internal static string IndexFilter(MqttSession session, string filter) =>
+        session.Owner.Length == 0 || !MqttTopic.IsShared(filter)
+            ? filter
+            : string.Concat(MqttTopic.SharePrefix, session.Owner.Replace('/', '\u0001'), "\u0000", filter.AsSpan(MqttTopic.SharePrefix.Length));
+
+    /// <summary>
+    /// Routing-time pre-filter for a connected subscriber: a message the host's delivery check already refuses
+    /// synchronously (a cached decision) is never queued, so a wildcard subscriber's queue holds only what it may read
+    /// and another tenant's publisher never waits for room in it. Not authoritative: whatever is queued is checked again
+    /// when it is sent (<see cref="IMqttBrokerHooks.AuthorizeDeliveryAsync"/>), which also covers offline sessions.
+    /// </summary>
+    private bool DeniedAtRouting(MqttServerConnection connection, MqttApplicationMessage message)
+    {
+        if (connection.Client is not { } client)
+        {
+            return false;
+        }
+
+        ValueTask<bool> check;
+        try
+        {
+            check = Options.Hooks.AuthorizeDeliveryAsync(client, message, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false; // the output loop asks again, reports and drops
+        }
+
+        if (check.IsCompletedSuccessfully)
+        {
+            return !check.Result;
+        }
+
+        // Not cached yet: queue it and let the output loop await the decision; observe this call's outcome.
+        _ = check.AsTask().ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        return false;
     }
 
     private async Task WaitForRoomAsync(MqttSession session, QueuedMessage item)
@@ -153,7 +204,7 @@ public sealed partial class MqttBroker
         {
             var isNew = !session.Subscriptions.ContainsKey(subscription.Filter);
             session.Subscriptions[subscription.Filter] = record;
-            _index.Add(subscription.Filter, session, record);
+            _index.Add(IndexFilter(session, subscription.Filter), session, record);
             return isNew;
         }
     }
@@ -167,7 +218,7 @@ public sealed partial class MqttBroker
                 return false;
             }
 
-            _index.Remove(filter, session);
+            _index.Remove(IndexFilter(session, filter), session);
             return true;
         }
     }

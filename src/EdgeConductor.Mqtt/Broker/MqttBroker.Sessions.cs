@@ -229,7 +229,7 @@ public sealed partial class MqttBroker
         {
             foreach (var filter in session.Subscriptions.Keys)
             {
-                _index.Remove(filter, session);
+                _index.Remove(IndexFilter(session, filter), session);
             }
 
             session.Subscriptions.Clear();
