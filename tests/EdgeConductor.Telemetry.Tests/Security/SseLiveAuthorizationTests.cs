@@ -83,6 +83,39 @@ public sealed class SseLiveAuthorizationTests(ServerFixture fixture)
         Assert.True(await sse.EndsWithinAsync(Generous), "the stream of a user whose role changed should have ended");
     }
 
+    [Theory]
+    [InlineData("disable")]
+    [InlineData("delete")]
+    [InlineData("demote")]
+    public async Task UserDisabledDeletedOrDemoted_ThroughTheUsersApi_OpenOrgStreamEnds_AndTheTokenIsRefused(string change)
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        var email = $"live-{change}-{Guid.NewGuid():N}@tests.local";
+        const string password = "Live-Rights-Test-1!";
+        var user = await org.Http.PostJsonAsync($"orgs/{org.Id}/users", new { email, password, role = "org_admin" }, HttpStatusCode.Created);
+        var userId = user["id"]!.GetValue<string>();
+        using var anon = Server.Http();
+        var login = await anon.PostJsonAsync("auth/login", new { email, password }, HttpStatusCode.OK);
+        using var http = Server.Http(login["access_token"]!.GetValue<string>());
+        await using var sse = await SseStream.OpenAsync(http, $"orgs/{org.Id}/stream");
+        await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry", """{"temp":1}""").ExpectAsync(HttpStatusCode.OK);
+        await sse.NextAsync("telemetry"); // the stream works before the change
+
+        using var admin = await TestOrg.AdminAsync(Server);
+        var done = change switch
+        {
+            "disable" => await admin.PatchRawAsync($"users/{userId}", """{"disabled":true}"""),
+            "delete" => await admin.DeleteAsync($"users/{userId}"),
+            _ => await admin.PatchRawAsync($"users/{userId}", """{"role":"customer"}"""),
+        };
+        Assert.True(done.IsSuccessStatusCode, $"{change}: {(int)done.StatusCode} {await done.Content.ReadAsStringAsync()}");
+
+        Assert.True(await sse.EndsWithinAsync(Generous), $"the stream should have ended after '{change}'");
+        var after = await http.GetAsync($"devices/{d.Serial}"); // was readable a moment ago
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
     [Fact]
     public async Task HostStopping_EndsOpenStreams()
     {
