@@ -149,6 +149,7 @@ public static class DevicesApi
             throw ApiException.Conflict($"Device '{serial}' was seen in the last {DevicePresence.OnlineWindow.TotalMinutes:0} minutes; pass ?force=true to delete it anyway.");
         await devices.DeleteAsync(device.Id, ctx.Aborted);
         gateway.Disconnect(serial);
+        gateway.ForgetRetained(serial); // a later device with this serial (maybe another org's) must not inherit them
         epoch.Bump(new AccessChange(AccessChange.DeviceDeleted, serial, device.OrgId));
         await telemetry.DeleteDeviceAsync(device.Id, ctx.Aborted);
         await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.DeviceDeleted, "device", serial, new { forced = force == true }), ctx.Aborted);

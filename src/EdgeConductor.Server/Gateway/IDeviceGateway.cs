@@ -21,4 +21,11 @@ public interface IDeviceGateway
     /// must authenticate again with what is true now. Returns how many connections were closed.
     /// </summary>
     int Disconnect(string serial);
+
+    /// <summary>
+    /// Forgets everything the transport retains for the device (MQTT retained messages under <c>devices/{serial}/</c>),
+    /// called when the device is deleted: a device later registered with the same serial, possibly by another org, must
+    /// not inherit its predecessor's last readings or state. Returns how many retained messages were deleted.
+    /// </summary>
+    int ForgetRetained(string serial);
 }

@@ -11,4 +11,6 @@ internal sealed class UnconnectedDeviceGateway : IDeviceGateway
     public bool IsListening(string serial, DeviceChannel channel) => false;
 
     public int Disconnect(string serial) => 0;
+
+    public int ForgetRetained(string serial) => 0;
 }

@@ -6,8 +6,9 @@ namespace EdgeConductor.Server.Hosting;
 /// Query strings as they may appear in logs: the value of every parameter that can carry a credential is replaced by
 /// <c>***</c>. Matching is case-insensitive on the decoded name: <c>api_key</c>, <c>apikey</c>, <c>key</c>, <c>token</c>,
 /// <c>access_token</c>, <c>refresh_token</c>, <c>id_token</c>, <c>secret</c>, <c>client_secret</c>, <c>device_secret</c>,
-/// <c>password</c>, <c>passwd</c>, <c>pwd</c>, <c>auth</c>, <c>authorization</c>, <c>signature</c>, <c>sig</c> — and any
-/// name that contains <c>token</c>, <c>secret</c>, <c>password</c> or <c>key</c>.
+/// <c>password</c>, <c>passwd</c>, <c>pass</c>, <c>pwd</c>, <c>pw</c>, <c>auth</c>, <c>authorization</c>, <c>bearer</c>,
+/// <c>jwt</c>, <c>session</c>, <c>sid</c>, <c>code</c>, <c>signature</c>, <c>sig</c> — and any name that contains <c>token</c>,
+/// <c>secret</c>, <c>password</c>, <c>key</c>, <c>credential</c> or <c>jwt</c>.
 /// </summary>
 public static class QueryRedaction
 {
@@ -15,10 +16,10 @@ public static class QueryRedaction
 
     private static readonly HashSet<string> Exact = new(StringComparer.OrdinalIgnoreCase)
     {
-        "auth", "authorization", "pwd", "passwd", "sig", "signature", "code",
+        "auth", "authorization", "pwd", "passwd", "pass", "pw", "sig", "signature", "code", "jwt", "bearer", "session", "sid",
     };
 
-    private static readonly string[] Fragments = ["token", "secret", "password", "key"];
+    private static readonly string[] Fragments = ["token", "secret", "password", "key", "credential", "jwt"];
 
     /// <summary>True when the parameter <paramref name="name"/> may carry a credential.</summary>
     public static bool IsSensitive(string name)

@@ -44,6 +44,8 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
         return clients.Select(c => c.SessionKey).Distinct().Count(broker.DisconnectClient);
     }
 
+    public int ForgetRetained(string serial) => broker.ClearRetained(DeviceTopic.Root + "/" + serial + "/#");
+
     internal void MarkConnected(MqttClientInfo client, string serial)
     {
         lock (_lock)

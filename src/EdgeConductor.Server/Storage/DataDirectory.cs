@@ -40,6 +40,14 @@ public static class DataDirectory
         Tighten(full, FolderMode, log, "data folder");
         foreach (var file in Directory.EnumerateFiles(full))
             Tighten(file, PrivateFileMode, log, "data file");
+        // Sub-folders the server creates (keys/ for the JWT signing key) get the same treatment, one level down.
+        foreach (var sub in Directory.EnumerateDirectories(full))
+        {
+            if (new DirectoryInfo(sub).LinkTarget is not null) continue; // never follow a link out of the data folder
+            Tighten(sub, FolderMode, log, "data folder");
+            foreach (var file in Directory.EnumerateFiles(sub))
+                Tighten(file, PrivateFileMode, log, "data file");
+        }
         return full;
     }
 

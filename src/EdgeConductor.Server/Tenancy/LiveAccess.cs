@@ -49,9 +49,15 @@ public sealed class LiveAccess
         var epoch = Epoch.Current;
         if (TryGetOwner(serial, epoch, out var cached)) return cached;
         var row = await _devices.FindForDeviceAuthAsync(serial, ct);
-        var owner = row is null
-            ? new DeviceOwner(false, "", null, null, null, epoch)
-            : new DeviceOwner(true, row.Id, row.OrgId, row.RoomId, row.TenantId, epoch);
+        if (row is null)
+        {
+            // Never cached: registering a device bumps no epoch, so a cached "does not exist" would outlive the
+            // registration and lock the new device (and its org's subscribers) out until some unrelated change. Anyone
+            // could plant it by naming a serial before it is registered.
+            return new DeviceOwner(false, "", null, null, null, epoch);
+        }
+
+        var owner = new DeviceOwner(true, row.Id, row.OrgId, row.RoomId, row.TenantId, epoch);
         if (_owners.Count >= MaxCachedDevices) _owners.Clear();
         _owners[serial] = owner;
         return owner;

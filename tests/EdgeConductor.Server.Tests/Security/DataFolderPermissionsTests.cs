@@ -50,12 +50,20 @@ public sealed class DataFolderPermissionsTests
             File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             var db = Path.Combine(dir, "edgeconductor.db");
             File.SetUnixFileMode(db, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var keys = Path.Combine(dir, "keys"); // where the JWT signing key lives when it is not configured
+            Directory.CreateDirectory(keys);
+            File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var keyFile = Path.Combine(keys, "kept.bin");
+            File.WriteAllBytes(keyFile, [1, 2, 3]);
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
             await using var second = await LogCapturingServer.StartCapturingAsync(new EcServerOptions { DataDir = dir });
             await second.Api.CreateOrgAsync(); // the data is still there and usable
 
             Assert.Equal(0, (int)(File.GetUnixFileMode(dir) & GroupOrOther));
             Assert.Equal(0, (int)(File.GetUnixFileMode(db) & GroupOrOther));
+            Assert.Equal(0, (int)(File.GetUnixFileMode(keys) & GroupOrOther));
+            Assert.Equal(0, (int)(File.GetUnixFileMode(keyFile) & GroupOrOther));
             Assert.Contains(second.Log.Lines, l => l.Contains("was open to other users (mode 0755); tightened to 0700", StringComparison.Ordinal));
             Assert.Contains(second.Log.Lines, l => l.Contains("edgeconductor.db was open to other users (mode 0644); tightened to 0600", StringComparison.Ordinal));
         }

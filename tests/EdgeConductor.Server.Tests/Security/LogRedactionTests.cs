@@ -22,6 +22,12 @@ public sealed class LogRedactionTests
     [InlineData("refresh_token")]
     [InlineData("secret")]
     [InlineData("password")]
+    [InlineData("pass")]
+    [InlineData("pw")]
+    [InlineData("jwt")]
+    [InlineData("bearer")]
+    [InlineData("credential")]
+    [InlineData("session")]
     public async Task RequestWithSecretInQuery_IsLogged_WithTheValueMasked(string parameter)
     {
         await using var server = await LogCapturingServer.StartCapturingAsync();

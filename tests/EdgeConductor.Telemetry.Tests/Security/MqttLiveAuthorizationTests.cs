@@ -112,4 +112,67 @@ public sealed class MqttLiveAuthorizationTests(ServerFixture fixture)
         var expected = version == MqttProtocolVersion.V500 ? MqttReasonCode.AdministrativeAction : (MqttReasonCode?)null;
         Assert.Equal(expected, await device.ClosedByServerAsync());
     }
+
+    private static async Task<(string Serial, string Secret)> RegisterAsync(TestOrg org, string serial)
+    {
+        var created = await org.Http.PostJsonAsync("devices/register", new { serial_no = serial, product_type = "EC-CLIMATE-V1" }, HttpStatusCode.Created);
+        return (serial, created["device_secret"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public async Task AnotherOrgNamingASerialBeforeItIsRegistered_DoesNotLockOutTheDeviceRegisteredLater(MqttProtocolVersion version)
+    {
+        var a = await TestOrg.CreateAsync(Server);
+        var b = await TestOrg.CreateAsync(Server);
+        var serial = $"EC-T-{Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()}";
+        await using var bSub = await LiveMqtt.ServiceAsync(Server, b.ApiKey, version);
+        Assert.True((int)await bSub.SubscribeAsync($"devices/{serial}/#") >= 0x80, "naming an unknown serial is refused");
+
+        var (_, secret) = await RegisterAsync(a, serial);
+        await using var aSub = await LiveMqtt.ServiceAsync(Server, a.ApiKey, version);
+        Assert.True((int)await aSub.SubscribeAsync("devices/#") < 0x80);
+        await using var device = await LiveMqtt.ConnectAsync(Server, serial, secret, version);
+        Assert.True((int)await device.SubscribeAsync($"devices/{serial}/#") < 0x80, "the new device may subscribe to its own topics");
+        Assert.Equal(MqttReasonCode.Success, await device.Client.PublishAsync($"devices/{serial}/telemetry", """{"temp":7}""", MqttQualityOfService.AtLeastOnce));
+
+        await aSub.NextAsync((t, p) => t == $"devices/{serial}/telemetry" && p.Contains("\"temp\":7"), "the new device's reading at its org's wildcard subscriber");
+        Assert.Single((JsonArray)await a.GetAsync($"devices/{serial}/telemetry"));
+    }
+
+    [Fact]
+    public async Task DeletedDevicesRetainedMessages_NeverReachTheOrgThatRegistersTheSerialNext()
+    {
+        var a = await TestOrg.CreateAsync(Server);
+        var b = await TestOrg.CreateAsync(Server);
+        var old = await b.DeviceAsync();
+        await using (var bDevice = await LiveMqtt.ConnectAsync(Server, old.Serial, old.Secret, MqttProtocolVersion.V500))
+        {
+            Assert.Equal(MqttReasonCode.Success, await bDevice.Client.PublishAsync(old.Topic("telemetry"), """{"gps":"52.52,13.40"}""", MqttQualityOfService.AtLeastOnce, retain: true));
+            Assert.Equal(MqttReasonCode.Success, await bDevice.Client.PublishAsync(old.Topic("shadow/reported"), """{"b_state":"private"}""", MqttQualityOfService.AtLeastOnce, retain: true));
+        }
+
+        await b.Http.DeleteAsync($"devices/{old.Serial}?force=true").ExpectAsync(HttpStatusCode.OK);
+        await RegisterAsync(a, old.Serial);
+        var control = await a.DeviceAsync();
+        await using (var aDevice = await LiveMqtt.ConnectAsync(Server, control.Serial, control.Secret, MqttProtocolVersion.V500))
+            Assert.Equal(MqttReasonCode.Success, await aDevice.Client.PublishAsync(control.Topic("telemetry"), """{"temp":1}""", MqttQualityOfService.AtLeastOnce, retain: true));
+
+        await using var aSub = await LiveMqtt.ServiceAsync(Server, a.ApiKey, MqttProtocolVersion.V500);
+        Assert.True((int)await aSub.SubscribeAsync("devices/#") < 0x80);
+        var seen = new List<string>();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            while (true)
+            {
+                var m = await aSub.Client.Messages.ReadAsync(cts.Token);
+                seen.Add(m.Topic);
+                if (m.Topic == control.Topic("telemetry")) break; // retained delivery works for this subscriber
+            }
+        }
+
+        seen.AddRange(await aSub.DrainAsync(QuietWindow));
+        Assert.DoesNotContain(seen, t => t.StartsWith($"devices/{old.Serial}/", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,30 @@
+using EdgeConductor.Mqtt.Protocol;
+
+namespace EdgeConductor.Mqtt.Broker;
+
+public sealed partial class MqttBroker
+{
+    /// <summary>
+    /// Deletes every retained message whose topic matches <paramref name="filter"/> (wildcards allowed; MQTT 3.1.1
+    /// §3.3.1.3 / 5.0 §3.3.1.3 retained semantics, as if a zero-length retained PUBLISH had been sent to each topic, but
+    /// without routing anything to subscribers). The host uses it when what the topics speak for is gone, e.g. a deleted
+    /// device's <c>devices/{serial}/#</c>, so a later owner of the same name never receives them. Returns how many were
+    /// deleted. Throws <see cref="ArgumentException"/> for an invalid filter.
+    /// </summary>
+    public int ClearRetained(string filter)
+    {
+        if (!Topics.MqttTopic.IsValidTopicFilter(filter))
+        {
+            throw new ArgumentException($"'{filter}' is not a valid topic filter.", nameof(filter));
+        }
+
+        var matches = new List<MqttApplicationMessage>();
+        _retained.Collect(filter, long.MinValue, matches);
+        foreach (var message in matches)
+        {
+            _retained.Set(CreateMessage(message.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtMostOnce, true, null, null), int.MaxValue);
+        }
+
+        return matches.Count;
+    }
+}
