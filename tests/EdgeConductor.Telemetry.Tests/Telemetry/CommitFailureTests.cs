@@ -144,6 +144,30 @@ public sealed class CommitFailureTests(CommitFailureFixture fixture) : IClassFix
         Assert.Equal([1], Values(await HistoryAsync(d)));
     }
 
+    /// <summary>The paho helper must fail loudly (exit 7, "no PUBACK") when the acknowledgement never comes.</summary>
+    [Theory]
+    [InlineData("311", 1)]
+    [InlineData("5", 1)]
+    [InlineData("5", 2)]
+    public async Task Paho_CommitFails_NoAcknowledgement_HelperFailsLoudly(string version, int qos)
+    {
+        var d = await (await TestOrg.CreateAsync(Server)).DeviceAsync();
+        List<string> Args(int n) => ["--port", Server.MqttPort.ToString(), "--protocol", version, "--user", d.Serial, "--password", d.Secret,
+            "--qos", qos.ToString(), "--pub", d.Topic("telemetry"), $$"""{"n":{{n}}}""", "--timeout", "10"];
+        var ok = await ExternalTool.PahoAsync(Args(1));
+        Assert.True(ok.ExitCode == 0 && ok.Stdout.Contains("\"published\"", StringComparison.Ordinal), ok.ToString());
+        Assert.Equal([1], Values(await HistoryAsync(d)));
+
+        fixture.Commit.Failing = true;
+        var failed = await ExternalTool.PahoAsync(Args(2));
+        Assert.True(failed.ExitCode == 7, failed.ToString());
+        Assert.Contains("\"error\"", failed.Stdout);
+        Assert.DoesNotContain("\"published\"", failed.Stdout);
+
+        fixture.Commit.Failing = false;
+        Assert.Equal([1], Values(await HistoryAsync(d)));
+    }
+
     [Fact]
     public async Task HttpPost_CommitFails_Is5xxProblem_NotStored()
     {
