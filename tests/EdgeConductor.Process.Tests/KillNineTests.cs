@@ -11,7 +11,8 @@ namespace EdgeConductor.Process.Tests;
 
 /// <summary>
 /// Acknowledged means stored: under MQTT QoS 1 and HTTPS load the server is killed with SIGKILL, restarted on the same
-/// data directory, and every message that got a PUBACK or an HTTP 200 must be there.
+/// data directory, and every message that got a PUBACK or an HTTP 200 must be there — checked per path (MQTT and HTTP each
+/// acknowledged messages before the kill, and each path's acknowledged messages are all there after the restart).
 /// </summary>
 public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -42,10 +43,12 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             var publishers = Enumerable.Range(0, 4).Select(p => PublishLoopAsync(server, secret, p, acked, stop.Token)).ToList();
             publishers.Add(HttpLoopAsync(server, secret, acked, stop.Token));
 
-            // Let the load build up, then pull the plug mid-stream.
+            // Let the load build up on BOTH paths, then pull the plug mid-stream. Each path is counted on its own: together,
+            // a path that acknowledged nothing (or lost everything it acknowledged) would hide behind the other's numbers.
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (acked.Count < 1_500 && DateTime.UtcNow < deadline) await Task.Delay(50);
-            Assert.True(acked.Count >= 200, $"Too few messages were acknowledged before the kill ({acked.Count}); server output:\n{server.Output}");
+            while ((Count(acked, Mqtt) < 1_500 || Count(acked, Http) < 50) && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.True(Count(acked, Mqtt) >= 200, $"Too few MQTT PUBACKs before the kill ({Count(acked, Mqtt)}); server output:\n{server.Output}");
+            Assert.True(Count(acked, Http) >= 20, $"Too few HTTP 200s before the kill ({Count(acked, Http)}); server output:\n{server.Output}");
             server.KillHard();
             await stop.CancelAsync();
             // PUBACKs already on the wire may still be counted after the kill; every one was sent by the live process.
@@ -58,13 +61,26 @@ public sealed class KillNineTests(ITestOutputHelper output) : IAsyncLifetime
             using var http = Client(restarted, apiKey); // the API key created before the kill still works
             var records = await http.GetFromJsonAsync<JsonElement[]>("api/v1/devices/KILL-1/telemetry?hours=1&limit=100000");
             var stored = records!.Select(r => $"{r.GetProperty("src").GetString()}:{r.GetProperty("seq").GetInt64()}").ToHashSet();
-            var lost = acked.Keys.Where(k => !stored.Contains(k)).ToList();
-            output.WriteLine($"acknowledged before kill: {acked.Count}; stored after restart: {records!.Length}; lost: {lost.Count}");
-            Assert.True(lost.Count == 0, $"{lost.Count} of {acked.Count} acknowledged messages were lost, e.g. {string.Join(", ", lost.Take(5))}");
+            foreach (var path in new[] { Mqtt, Http })
+            {
+                var ackedOnPath = acked.Keys.Where(path).ToList();
+                var lost = ackedOnPath.Where(k => !stored.Contains(k)).ToList();
+                var name = path == Mqtt ? "MQTT" : "HTTP";
+                output.WriteLine($"{name}: acknowledged before kill: {ackedOnPath.Count}; stored after restart: {stored.Count(path)}; lost: {lost.Count}");
+                Assert.True(ackedOnPath.Count > 0, $"no {name} message was acknowledged");
+                Assert.True(lost.Count == 0, $"{lost.Count} of {ackedOnPath.Count} acknowledged {name} messages were lost, e.g. {string.Join(", ", lost.Take(5))}");
+            }
             // Nothing is stored twice under one identity either (each message was published once).
             Assert.Equal(stored.Count, records!.Length);
         }
     }
+
+    /// <summary>Acknowledged ids are "mqtt{publisher}:{seq}" (PUBACK) and "http:{seq}" (HTTP 200).</summary>
+    private static readonly Func<string, bool> Mqtt = id => id.StartsWith("mqtt", StringComparison.Ordinal);
+
+    private static readonly Func<string, bool> Http = id => id.StartsWith("http:", StringComparison.Ordinal);
+
+    private static int Count(ConcurrentDictionary<string, byte> acked, Func<string, bool> path) => acked.Keys.Count(path);
 
     private static async Task<(string ApiKey, string Secret)> ProvisionAsync(ServerProcess server)
     {

@@ -19,6 +19,7 @@ internal static class TelemetryRegistration
         s.AddSingleton<TelemetryMetrics>();
         s.AddSingleton<TelemetryIngestor>();
         s.AddSingleton<IDeviceMessageSink>(sp => sp.GetRequiredService<TelemetryIngestor>());
+        s.TryAddSingleton<ITelemetryCommit, TelemetryCommit>();
         s.AddSingleton<TelemetryWriter>();
         s.AddHostedService(sp => sp.GetRequiredService<TelemetryWriter>());
         s.AddSingleton<TelemetryStore>();

@@ -14,7 +14,7 @@ namespace EdgeConductor.Server.Telemetry;
 /// On shutdown it drains the queue before stopping.
 /// </summary>
 internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, ShadowStore shadows, DeviceEventHub hub,
-    PresenceService presence, TelemetryOptions options, TelemetryMetrics metrics, ILogger<TelemetryWriter> log) : BackgroundService
+    PresenceService presence, TelemetryOptions options, TelemetryMetrics metrics, ITelemetryCommit commit, ILogger<TelemetryWriter> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -90,7 +90,7 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
             rows.Add(new TelemetryRow(item.Device.Id, orgId, item.Payload.Ts, item.ReceivedAt, item.Payload.JsonUtf8));
         }
         await TelemetryRowInserter.InsertAsync(db, conn, tx, rows);
-        await tx.CommitAsync();
+        await commit.CommitAsync(tx);
         return results;
     }
 

@@ -19,8 +19,12 @@ public sealed class CommandExpiryTests(PresenceServerFixture fixture) : IClassFi
 
         server.Clock.Advance(TimeSpan.FromMinutes(2));
         Assert.False((await org.GetAsync($"devices/{d.Serial}/commands"))["reboot"]!.GetValue<bool>());
-        await using var sub = Mosquitto.Subscribe(Mosquitto.As(d), [d.Topic("commands")], count: 1, timeoutSeconds: 2);
-        await sub.WaitForExitAsync();
-        Assert.DoesNotContain(sub.Lines, l => l.StartsWith(d.Topic("commands") + " "));
+        // Subscribed to commands and to shadow/desired: the expired reboot is not sent on subscribe, and a desired change
+        // (the control) is, so the subscriber was listening.
+        await using var sub = Mosquitto.Subscribe(Mosquitto.As(d), [d.Topic("commands"), d.Topic("shadow/desired")], count: 1);
+        await sub.AssertNothingArrivesAsync(
+            unwanted: l => l.StartsWith(d.Topic("commands") + " "),
+            sendControl: () => org.Http.PatchRawAsync($"devices/{d.Serial}/shadow/desired", """{"control":1}""").ExpectAsync(HttpStatusCode.OK),
+            control: l => l.StartsWith(d.Topic("shadow/desired") + " ") && l.Contains("\"control\":1"));
     }
 }

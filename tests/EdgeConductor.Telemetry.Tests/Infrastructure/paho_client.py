@@ -1,11 +1,20 @@
 #!/usr/bin/python3
 """A small paho-mqtt (1.6.x) client the integration tests drive: connect, subscribe, publish, print what happens.
 
-Every event is one JSON line on stdout: connack, suback, published, message, done, error.
+Every event is one JSON line on stdout: connack, suback, ready, published, message, done, error.
+
+It fails loudly, never reporting success it did not see: "ready" is printed only after every SUBACK arrived and granted
+its subscription, "published" only after the PUBACK (QoS 1) or PUBCOMP (QoS 2) arrived with a success code. Otherwise it
+prints an "error" event saying what was missing and exits non-zero:
+  5  a SUBACK did not arrive in time          6  a SUBACK refused a subscription (code >= 0x80)
+  7  a PUBACK/PUBCOMP did not arrive in time  8  a PUBACK/PUBREC/PUBCOMP carried a failure code (>= 0x80)
+  9  fewer than --count messages arrived before --timeout
+(2: connect failed, 3: no CONNACK, 4: CONNACK refused.)
 """
 import argparse
 import json
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -20,6 +29,40 @@ def emit(**event):
 
 def code(rc):
     return rc.value if hasattr(rc, "value") else int(rc)
+
+
+class AckCodeClient(mqtt.Client):
+    """paho-mqtt 1.6 parses the MQTT 5 reason code of PUBACK, PUBREC and PUBCOMP but drops it (on_publish has no code),
+    so a refused publish looked published. This keeps the code of each acknowledgement, by packet id."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ack_codes = {}
+
+    def _record_ack(self, kind):
+        packet = self._in_packet["packet"]
+        if len(packet) >= 2:
+            mid, = struct.unpack("!H", packet[:2])
+            rc = packet[2] if self._protocol == mqtt.MQTTv5 and self._in_packet["remaining_length"] > 2 else 0
+            self.ack_codes.setdefault(mid, []).append((kind, rc))
+
+    def _handle_pubackcomp(self, cmd):
+        self._record_ack(cmd)
+        return super()._handle_pubackcomp(cmd)
+
+    def _handle_pubrec(self):
+        self._record_ack("PUBREC")
+        return super()._handle_pubrec()
+
+
+def fail(client, status, message, received):
+    emit(event="error", message=message)
+    try:
+        client.disconnect()
+    finally:
+        client.loop_stop()
+    emit(event="done", received=len(received))
+    return status
 
 
 def main():
@@ -45,7 +88,7 @@ def main():
     kwargs = {"client_id": a.client_id, "protocol": proto, "transport": a.transport}
     if proto == mqtt.MQTTv311:
         kwargs["clean_session"] = True
-    c = mqtt.Client(**kwargs)
+    c = AckCodeClient(**kwargs)
     if a.transport == "websockets":
         c.ws_set_options(path=a.ws_path)
     if a.cafile:
@@ -59,7 +102,8 @@ def main():
     subscribed = threading.Event()
     received = []
     done = threading.Event()
-    state = {"rc": None, "pending_subs": 0}
+    disconnected = threading.Event()
+    state = {"rc": None, "pending_subs": 0, "granted": []}
 
     def on_connect(client, userdata, flags, rc, properties=None):
         state["rc"] = code(rc)
@@ -67,7 +111,9 @@ def main():
         connected.set()
 
     def on_subscribe(client, userdata, mid, granted, properties=None):
-        emit(event="suback", codes=[code(g) for g in granted])
+        codes = [code(g) for g in granted]
+        state["granted"].extend(codes)
+        emit(event="suback", codes=codes)
         state["pending_subs"] -= 1
         if state["pending_subs"] <= 0:
             subscribed.set()
@@ -80,6 +126,7 @@ def main():
 
     def on_disconnect(client, userdata, rc, properties=None):
         emit(event="disconnected", rc=code(rc))
+        disconnected.set()
         connected.set()
         done.set()
 
@@ -103,14 +150,33 @@ def main():
         state["pending_subs"] = len(a.sub)
         for t in a.sub:
             c.subscribe(t, qos=a.qos)
-        subscribed.wait(max(0.1, deadline - time.time()))
+        if not subscribed.wait(max(0.1, deadline - time.time())):
+            return fail(c, 5, f"no SUBACK within {a.timeout}s for {a.sub}", received)
+        refused = [g for g in state["granted"] if g >= 0x80]
+        if refused:
+            return fail(c, 6, f"SUBACK refused: codes {state['granted']} for {a.sub}", received)
         emit(event="ready")
     for topic, payload in a.pub:
         info = c.publish(topic, payload, qos=a.qos)
-        info.wait_for_publish(max(0.1, deadline - time.time()))
-        emit(event="published", topic=topic, mid=info.mid, ok=info.is_published())
+        try:
+            # Until acknowledged, the deadline, or the connection closing (paho would keep the message for a reconnect;
+            # a closed connection without the acknowledgement is the answer, so do not sit out the timeout).
+            while not info.is_published() and not disconnected.is_set() and time.time() < deadline:
+                info.wait_for_publish(0.05)
+        except (RuntimeError, ValueError) as ex:  # paho raises when the message could not be sent (connection gone)
+            return fail(c, 7, f"the publish to {topic} was not sent: {ex}", received)
+        failed = [(kind, rc) for kind, rc in c.ack_codes.get(info.mid, []) if rc >= 0x80]
+        if failed:
+            return fail(c, 8, f"publish to {topic} refused: {failed}", received)
+        if not info.is_published():
+            what = "PUBACK" if a.qos == 1 else "PUBCOMP" if a.qos == 2 else "the send"
+            why = "the connection closed first" if disconnected.is_set() else f"not within {a.timeout}s"
+            return fail(c, 7, f"no {what} for the publish to {topic}: {why}", received)
+        emit(event="published", topic=topic, mid=info.mid, ok=True)
     if a.count:
         done.wait(max(0.1, deadline - time.time()))
+        if len(received) < a.count:
+            return fail(c, 9, f"received {len(received)} of {a.count} messages within {a.timeout}s", received)
     c.disconnect()
     c.loop_stop()
     emit(event="done", received=len(received))

@@ -96,10 +96,14 @@ public sealed class MqttAclTests(ServerFixture fixture)
         var org = await TestOrg.CreateAsync(Server);
         var d = await org.DeviceAsync();
         var other = await org.DeviceAsync();
-        await using var sub = Mosquitto.Subscribe(Mosquitto.As(d, 5), [other.Topic("shadow/desired")], count: 1, timeoutSeconds: 3);
-        await sub.WaitForLineAsync(l => l.StartsWith("Subscribed"), what: "SUBACK");
+        // The other device's topic is refused (135); its own is granted (1) and carries the control message.
+        await using var sub = Mosquitto.Subscribe(Mosquitto.As(d, 5), [other.Topic("shadow/desired"), d.Topic("shadow/desired")], count: 1);
+        await sub.WaitForSubAckAsync("135, 1");
         await org.Http.PatchRawAsync($"devices/{other.Serial}/shadow/desired", """{"relay":true}""").ExpectAsync(HttpStatusCode.OK);
-        await sub.WaitForExitAsync();
-        Assert.DoesNotContain(sub.Lines, l => l.StartsWith(other.Topic("shadow/desired") + " "));
+        await sub.AssertNothingArrivesAsync(
+            unwanted: l => l.StartsWith(other.Topic("shadow/desired") + " "),
+            sendControl: () => org.Http.PatchRawAsync($"devices/{d.Serial}/shadow/desired", """{"control":1}""").ExpectAsync(HttpStatusCode.OK),
+            control: l => l.StartsWith(d.Topic("shadow/desired") + " ") && l.Contains("\"control\":1"),
+            expectedSubAckCodes: "135, 1");
     }
 }

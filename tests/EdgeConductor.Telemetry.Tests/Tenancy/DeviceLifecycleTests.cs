@@ -35,6 +35,7 @@ public sealed class DeviceLifecycleTests(ServerFixture fixture)
         var a = await TestOrg.CreateAsync(Server);
         var b = await TestOrg.CreateAsync(Server);
         var d = await a.DeviceAsync();
+        var stays = await a.DeviceAsync(); // stays in the old org: its telemetry is the old stream's control message
         await using var client = await ConnectAsync(d);
         Assert.Equal(MqttReasonCode.Success, await client.PublishAsync(d.Topic("telemetry"), """{"temp":1}""", MqttQualityOfService.AtLeastOnce));
         await using var oldOrg = await SseStream.OpenAsync(a.Http, $"orgs/{a.Id}/stream");
@@ -49,8 +50,11 @@ public sealed class DeviceLifecycleTests(ServerFixture fixture)
         Assert.Equal(MqttReasonCode.Success, await again.PublishAsync(d.Topic("telemetry"), """{"temp":2}""", MqttQualityOfService.AtLeastOnce));
         var e = await newOrg.NextAsync("telemetry");
         Assert.Equal(2, e["data"]!["temp"]!.GetValue<int>());
-        var leaked = await oldOrg.DrainAsync(TimeSpan.FromMilliseconds(700));
+        var leaked = await oldOrg.DrainAsync(NothingArrives.Window);
         Assert.DoesNotContain(leaked, ev => ev.Data["serial_no"]?.GetValue<string>() == d.Serial && ev.Data["data"]?["temp"]?.GetValue<int>() == 2);
+        // The old org's stream was listening all along: a device that stayed there is heard on it.
+        await a.Http.PostRawAsync($"devices/{stays.Serial}/telemetry", """{"temp":3}""").ExpectAsync(HttpStatusCode.OK);
+        await oldOrg.NextAsync("telemetry", ev => ev["serial_no"]?.GetValue<string>() == stays.Serial);
     }
 
     [Fact]
