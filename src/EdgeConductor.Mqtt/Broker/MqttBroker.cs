@@ -46,6 +46,8 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     internal long NowTicks => TimeProvider.GetUtcNow().UtcTicks;
 
+    private long _completedSweeps;
+
     /// <summary>Open connections, including those still waiting for their CONNECT (tests await a connection's registration).</summary>
     internal int OpenConnectionCount => _connections.Count;
 
