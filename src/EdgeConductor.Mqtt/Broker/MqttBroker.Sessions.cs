@@ -278,6 +278,12 @@ public sealed partial class MqttBroker
     }
 
     /// <summary>Periodic: keep-alive and CONNECT timeouts, delayed wills, session expiry.</summary>
+    /// <summary>
+    /// Sweeps (timeouts, session expiry, delayed wills) finished so far. A test that moved the clock waits until this
+    /// has grown by two: then at least one whole sweep started after the move.
+    /// </summary>
+    internal long CompletedSweeps => Interlocked.Read(ref _completedSweeps);
+
     private void Sweep()
     {
         var now = NowTicks;
@@ -325,5 +331,7 @@ public sealed partial class MqttBroker
         {
             _ = PublishWillsAsync(wills);
         }
+
+        Interlocked.Increment(ref _completedSweeps);
     }
 }

@@ -46,6 +46,15 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     internal long NowTicks => TimeProvider.GetUtcNow().UtcTicks;
 
+    private long _completedSweeps;
+
+    /// <summary>Open connections, including those still waiting for their CONNECT (tests await a connection's registration).</summary>
+    internal int OpenConnectionCount => _connections.Count;
+
+    /// <summary>When <paramref name="clientId"/>'s connection last sent a packet, or null if it has none (keep-alive tests).</summary>
+    internal long? LastActivityTicksOf(string clientId) =>
+        _connections.Keys.FirstOrDefault(c => c.Client?.ClientId == clientId)?.LastActivityTicks;
+
     /// <summary>
     /// Runs one MQTT connection over <paramref name="transport"/> until the client disconnects, a protocol error
     /// occurs, or <paramref name="cancellationToken"/> fires. Never throws for client misbehaviour. Completes both

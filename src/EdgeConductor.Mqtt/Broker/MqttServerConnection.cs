@@ -50,6 +50,9 @@ internal sealed partial class MqttServerConnection
 
     public MqttClientInfo? Client => _client;
 
+    /// <summary>When a packet was last read from this connection (broker clock ticks); for keep-alive tests.</summary>
+    internal long LastActivityTicks => Volatile.Read(ref _lastActivityTicks);
+
     public MqttSession? Session => _session;
 
     public bool IsConnected => _connected && !_closing;

@@ -4,11 +4,20 @@ namespace EdgeConductor.Server.Presence;
 internal sealed class OfflineDetector(PresenceService presence, PresenceOptions options, TimeProvider clock, ILogger<OfflineDetector> log)
     : BackgroundService
 {
+    private long _lastPassStartedTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>
+    /// The clock time at which the last finished pass started: a test that moved the clock waits until this reaches the
+    /// moved time, so it knows a pass has looked at the new time (instead of sleeping and hoping one did).
+    /// </summary>
+    internal DateTimeOffset LastPassStartedAt => new(Interlocked.Read(ref _lastPassStartedTicks), TimeSpan.Zero);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.CheckInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var startedAt = clock.GetUtcNow();
             try
             {
                 await presence.DetectOfflineAsync(stoppingToken);
@@ -17,6 +26,8 @@ internal sealed class OfflineDetector(PresenceService presence, PresenceOptions 
             {
                 log.LogError(ex, "Offline detection pass failed; will retry");
             }
+
+            Interlocked.Exchange(ref _lastPassStartedTicks, startedAt.UtcTicks);
         }
     }
 }

@@ -1,47 +1,66 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace EdgeConductor.Server.Tenancy;
 
 /// <summary>
-/// Fixed one-minute windows keyed by who is calling (an org, a device, an IP). Per server instance; idle windows are
-/// evicted so the table stays bounded.
+/// Fixed one-minute windows keyed by who is calling (an org, a device, an IP). A key's window opens at its first request
+/// and closes one minute later on the injected <see cref="TimeProvider"/> (so tests can move the clock past it). Per
+/// server instance; idle windows are evicted so the table stays bounded.
 /// </summary>
-public sealed class RateLimiterRegistry
+public sealed class RateLimiterRegistry(TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, (int Limit, FixedWindowRateLimiter Limiter)> _limiters = new();
+    /// <summary>The length of one window.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    private const int MaxKeys = 10_000;
+    private readonly ConcurrentDictionary<string, FixedWindow> _windows = new();
 
     /// <summary>Takes one request from <paramref name="key"/>'s window of <paramref name="perMinute"/>; false with the wait when it is used up.</summary>
     public bool TryAcquire(string key, int perMinute, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (perMinute <= 0) return true; // 0 or less = no limit (a FixedWindowRateLimiter cannot have 0 permits)
-        using var lease = LimiterFor(key, perMinute).AttemptAcquire();
-        retryAfter = lease.IsAcquired ? TimeSpan.Zero
-            : lease.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? ra : TimeSpan.FromMinutes(1);
-        return lease.IsAcquired;
+        if (perMinute <= 0) return true; // 0 or less = no limit
+        var now = clock.GetUtcNow();
+        if (_windows.Count > MaxKeys && !_windows.ContainsKey(key)) Evict(now);
+        return _windows.GetOrAdd(key, static _ => new FixedWindow()).TryTake(perMinute, now, out retryAfter);
     }
 
-    private FixedWindowRateLimiter LimiterFor(string key, int limit)
+    private void Evict(DateTimeOffset now)
     {
-        if (_limiters.TryGetValue(key, out var entry) && entry.Limit == limit) return entry.Limiter;
-        if (_limiters.Count > 10_000) Evict();
-        var created = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        });
-        return _limiters.AddOrUpdate(key, (limit, created), (_, old) =>
-        {
-            if (old.Limit == limit) { created.Dispose(); return old; }
-            old.Limiter.Dispose();
-            return (limit, created);
-        }).Limiter;
+        foreach (var (k, w) in _windows)
+            if (w.IsIdle(now)) _windows.TryRemove(k, out _);
     }
 
-    private void Evict()
+    private sealed class FixedWindow
     {
-        foreach (var (k, v) in _limiters)
-            if (v.Limiter.IdleDuration > TimeSpan.FromMinutes(2) && _limiters.TryRemove(k, out var removed))
-                removed.Limiter.Dispose();
+        private readonly Lock _gate = new();
+        private DateTimeOffset _start = DateTimeOffset.MinValue;
+        private int _used;
+
+        public bool TryTake(int limit, DateTimeOffset now, out TimeSpan retryAfter)
+        {
+            lock (_gate)
+            {
+                // A clock set back (tests, NTP steps) also opens a new window rather than blocking until it catches up.
+                if (now < _start || now - _start >= Window)
+                {
+                    _start = now;
+                    _used = 0;
+                }
+                if (_used < limit)
+                {
+                    _used++;
+                    retryAfter = TimeSpan.Zero;
+                    return true;
+                }
+                retryAfter = _start + Window - now;
+                return false;
+            }
+        }
+
+        public bool IsIdle(DateTimeOffset now)
+        {
+            lock (_gate) return now - _start > 2 * Window;
+        }
     }
 }

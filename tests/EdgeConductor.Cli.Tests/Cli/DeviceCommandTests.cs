@@ -23,7 +23,7 @@ public sealed class DeviceCommandTests(ServerFixture server) : IDisposable
         var json = created.Json();
         Assert.True(json.GetProperty("created").GetBoolean());
         Assert.Equal("EC-TRACK-001", json.GetProperty("device").GetProperty("serial_no").GetString());
-        Assert.False(string.IsNullOrEmpty(json.GetProperty("device").GetProperty("device_secret").GetString()));
+        await server.AssertDeviceSecretWorksAsync("EC-TRACK-001", json.GetProperty("device").GetProperty("device_secret").GetString());
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already registered", again.Out);
     }

@@ -67,7 +67,7 @@ public sealed class ManufactureCommandTests(ServerFixture server) : IDisposable
         foreach (var row in rows)
         {
             Assert.Equal("climate", row.ProductType);
-            Assert.False(string.IsNullOrEmpty(row.DeviceSecret));
+            await server.AssertDeviceSecretWorksAsync(row.SerialNo, row.DeviceSecret);
             Assert.Equal($"https://portal.co/claim?serial={row.SerialNo}", row.ClaimUrl);
             Assert.Equal($"{row.SerialNo}.png", Path.GetFileName(row.QrFile));
             var png = await File.ReadAllBytesAsync(Path.Combine(_ec.WorkDir, row.QrFile));

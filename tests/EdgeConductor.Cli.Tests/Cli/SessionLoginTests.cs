@@ -31,7 +31,7 @@ public sealed class SessionLoginTests(ServerFixture server) : IDisposable
         var config = Config();
         Assert.Equal(ServerFixture.AdminEmail, config.GetProperty("email").GetString());
         Assert.False(config.TryGetProperty("api_key", out var k) && k.ValueKind == JsonValueKind.String);
-        Assert.False(string.IsNullOrEmpty(config.GetProperty("refresh_token").GetString()));
+        Assert.Matches("^rt_[A-Za-z0-9]{43}$", config.GetProperty("refresh_token").GetString() ?? ""); // "rt_" + 256 random bits
         Assert.DoesNotContain(ServerFixture.AdminPassword, File.ReadAllText(_ec.ConfigFile));
         Assert.Contains($"session of {ServerFixture.AdminEmail}", who.Out);
         Assert.True(org.ExitCode == 0, org.ToString());

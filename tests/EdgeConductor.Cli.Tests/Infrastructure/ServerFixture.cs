@@ -42,6 +42,23 @@ public sealed class ServerFixture : WebApplicationFactory<global::Program>, IAsy
         return new EdgeConductorClient(new HttpClient(Server.CreateHandler()) { Timeout = TimeSpan.FromSeconds(30) }, options);
     }
 
+    /// <summary>
+    /// Asserts that <paramref name="secret"/> is a real device secret for <paramref name="serial"/>: the server's format
+    /// ("ds_" and 256 random bits as 43 letters and digits) and accepted by the server (a telemetry push with X-Device-Secret).
+    /// </summary>
+    public async Task AssertDeviceSecretWorksAsync(string serial, string? secret)
+    {
+        Assert.Matches("^ds_[A-Za-z0-9]{43}$", secret ?? "");
+        using var http = new HttpClient(Server.CreateHandler()) { BaseAddress = ApiUrl };
+        using var push = new HttpRequestMessage(HttpMethod.Post, $"devices/{serial}/telemetry")
+        {
+            Content = new StringContent("{\"temp\":1}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        push.Headers.Add("X-Device-Secret", secret);
+        using var r = await http.SendAsync(push);
+        Assert.True(r.StatusCode == System.Net.HttpStatusCode.OK, $"device secret refused: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>The HTTP handler of the in-process server, for the CLI.</summary>
     public HttpMessageHandler Handler() => Server.CreateHandler();
 

@@ -18,7 +18,7 @@ public sealed class DevicesClientTests(ServerFixture server)
         var again = await ec.Devices.RegisterAsync("SDK-REG-1", "EC-CLIMATE-V1");
 
         Assert.True(first.Created);
-        Assert.False(string.IsNullOrEmpty(first.DeviceSecret));
+        await server.AssertDeviceSecretWorksAsync("SDK-REG-1", first.DeviceSecret);
         Assert.Equal("SDK-REG-1", first.SerialNo);
         Assert.Equal("1.2.0", first.FwVersion);
         Assert.Equal(org.Id, first.OrgId);

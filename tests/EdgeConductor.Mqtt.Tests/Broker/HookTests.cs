@@ -237,14 +237,20 @@ public sealed class HookTests
         Assert.Contains(("b", MqttDisconnectReason.ConnectionLost), hooks.Disconnects);
     }
 
-    [Fact]
-    public async Task Hook_Throws_PublishNotAcknowledgedClientDisconnectedAndBrokerSurvives()
+    [Theory]
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public async Task Hook_Throws_PublishNotAcknowledgedClientDisconnectedAndBrokerSurvives(MqttProtocolVersion version)
     {
         var fail = true;
         var hooks = new TestHooks { Publish = _ => Volatile.Read(ref fail) ? throw new InvalidOperationException("db down") : ValueTask.FromResult(MqttPublishResult.Accept) };
         await using var test = TestBroker.Start(o => { o.Hooks = hooks; o.OnError = (_, _) => { }; });
-        var client = await test.ConnectAsync("c");
-        await Assert.ThrowsAnyAsync<Exception>(() => client.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
+        var client = await test.ConnectAsync("c", version);
+        // The pending QoS 1 publish fails because the broker closed the connection (v5: DISCONNECT 0x80), never with a
+        // PUBACK (which PublishAsync would return, not throw) nor with some unrelated client-side failure.
+        var ex = await Assert.ThrowsAsync<MqttClientException>(() => client.PublishAsync("x", "y"u8.ToArray(), MqttQualityOfService.AtLeastOnce));
+        Assert.Equal(MqttReasonCode.UnspecifiedError, ex.ReasonCode);
+        Assert.Equal("Connection lost.", ex.Message);
         await TestExtensions.WaitUntilAsync(() => !client.IsConnected, because: "the connection is closed instead of acknowledging");
         Volatile.Write(ref fail, false);
         var other = await test.ConnectAsync("other");

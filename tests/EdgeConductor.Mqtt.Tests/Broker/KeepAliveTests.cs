@@ -20,8 +20,7 @@ public sealed class KeepAliveTests
 
         time.Advance(TimeSpan.FromSeconds(14));
         await raw.SendAsync(PingReqPacket.Instance);
-        Assert.IsType<PingRespPacket>(await raw.ReceiveAsync());
-        await Task.Delay(50);
+        Assert.IsType<PingRespPacket>(await raw.ReceiveAsync()); // the broker read the PINGREQ (activity) before answering
         time.Advance(TimeSpan.FromSeconds(14));
         Assert.Equal(1, test.Broker.ConnectedClientCount);
 
@@ -58,8 +57,7 @@ public sealed class KeepAliveTests
         var time = new FakeTimeProvider();
         await using var test = TestBroker.Start(o => { o.TimeProvider = time; o.ConnectTimeout = TimeSpan.FromSeconds(5); });
         await using var raw = await RawClient.OpenAsync(test.Port);
-        await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 1);
-        await Task.Delay(100); // the connection registers with the broker asynchronously after accept
+        await TestExtensions.WaitUntilAsync(() => test.Broker.OpenConnectionCount == 1, because: "the broker registered the connection (its connect timer starts)");
         time.Advance(TimeSpan.FromSeconds(6));
         Assert.True((await raw.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Closed);
     }
@@ -67,9 +65,22 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task Client_KeepAlivePings_KeepConnectionOpen()
     {
-        await using var test = TestBroker.Start();
-        var client = await test.ConnectAsync("pinger", MqttProtocolVersion.V500, o => o.KeepAliveSeconds = 1);
-        await Task.Delay(2500);
+        // Broker and client share a fake clock. The client's only timer is its keep-alive delay (keepAlive / 2): each one it
+        // creates means the previous PINGREQ was written; the broker then records it as activity before we move on.
+        var time = new FakeTimeProvider();
+        await using var test = TestBroker.Start(o => o.TimeProvider = time);
+        Assert.Equal(test.Broker.Options.SweepInterval, await time.NextTimerAsync()); // the broker's own sweep timer
+        var client = await test.ConnectAsync("pinger", MqttProtocolVersion.V500, o => { o.KeepAliveSeconds = 2; o.TimeProvider = time; });
+        Assert.Equal(TimeSpan.FromSeconds(1), await time.NextTimerAsync());
+        for (var i = 0; i < 6; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1)); // the client's delay fires: it pings
+            Assert.Equal(TimeSpan.FromSeconds(1), await time.NextTimerAsync());
+            var now = time.GetUtcNow().UtcTicks;
+            await TestExtensions.WaitUntilAsync(() => test.Broker.LastActivityTicksOf("pinger") == now, because: "the broker read the PINGREQ");
+        }
+
+        // 6 s of fake time: twice the broker's limit of 1.5 x keep-alive (3 s) without any other traffic.
         Assert.True(client.IsConnected);
         Assert.Equal(1, test.Broker.ConnectedClientCount);
     }

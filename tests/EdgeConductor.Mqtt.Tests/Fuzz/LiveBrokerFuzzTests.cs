@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using EdgeConductor.Mqtt.Codec;
@@ -20,28 +19,31 @@ public sealed class LiveBrokerFuzzTests
         var publisher = await test.ConnectAsync("healthy-pub");
 
         // Warm up, then take the baseline.
-        await RunFuzzAsync(test.Port, seed: 1, cases: 200, TimeSpan.FromSeconds(5));
+        await RunFuzzAsync(test.Port, seed: 1, cases: 200);
         await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 2, TimeSpan.FromSeconds(15));
         var baseline = HeapMeasurement.Live();
 
+        // A fixed number of cases, however long they take: how many run per second is a benchmark's business
+        // (bench/), not a test's. The healthy pair keeps exchanging, one message at a time, until the fuzzing is done.
+        var fuzzing = RunFuzzAsync(test.Port, seed: 42, cases: 3000);
         var healthy = Task.Run(async () =>
         {
             var i = 0;
-            var stopwatch = Stopwatch.StartNew();
-            while (stopwatch.Elapsed < TimeSpan.FromSeconds(12))
+            do
             {
-                Assert.Equal(MqttReasonCode.Success, await publisher.PublishAsync("healthy/x", (i++).ToString(), MqttQualityOfService.AtLeastOnce));
-                Assert.Equal((i - 1).ToString(), (await subscriber.ReceiveAsync()).Text());
-                await Task.Delay(20);
+                Assert.Equal(MqttReasonCode.Success, await publisher.PublishAsync("healthy/x", i.ToString(), MqttQualityOfService.AtLeastOnce));
+                Assert.Equal(i.ToString(), (await subscriber.ReceiveAsync()).Text());
+                i++;
             }
+            while (!fuzzing.IsCompleted);
 
             return i;
         });
 
-        var sent = await RunFuzzAsync(test.Port, seed: 42, cases: 5000, TimeSpan.FromSeconds(25));
+        var sent = await fuzzing;
         var exchanged = await healthy;
-        Assert.True(sent >= 2000, $"only {sent} fuzz cases ran");
-        Assert.True(exchanged > 50, $"healthy pair exchanged only {exchanged}");
+        Assert.Equal(3000, sent);
+        Assert.True(exchanged > 0);
 
         await TestExtensions.WaitUntilAsync(() => test.Listener.ConnectionCount == 2, TimeSpan.FromSeconds(15), "fuzz connections cleaned up");
         Assert.Equal(2, test.Broker.ConnectedClientCount);
@@ -60,14 +62,13 @@ public sealed class LiveBrokerFuzzTests
         Assert.True(after - baseline < limit, $"heap {baseline / 1024} KB -> {after / 1024} KB; {stats}");
     }
 
-    private static async Task<int> RunFuzzAsync(int port, int seed, int cases, TimeSpan budget)
+    private static async Task<int> RunFuzzAsync(int port, int seed, int cases)
     {
-        var stopwatch = Stopwatch.StartNew();
         var next = 0;
         var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
         {
             var mutator = new PacketMutator(seed * 100 + w);
-            while (stopwatch.Elapsed < budget)
+            while (true)
             {
                 var index = Interlocked.Increment(ref next);
                 if (index > cases)

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace EdgeConductor.Mqtt.Tests.Infrastructure;
 
 /// <summary>Manually advanced clock; timers fire synchronously inside <see cref="Advance"/>.</summary>
@@ -5,7 +7,15 @@ internal sealed class FakeTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<FakeTimer> _timers = [];
+    private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Waits for the next timer created on this clock (e.g. by <c>Task.Delay(…, provider)</c>) and returns its due time.</summary>
+    public async Task<TimeSpan> NextTimerAsync()
+    {
+        using var cts = new CancellationTokenSource(TestExtensions.DefaultTimeout);
+        return await _created.Reader.ReadAsync(cts.Token);
+    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -27,6 +37,8 @@ internal sealed class FakeTimeProvider : TimeProvider
         {
             _timers.Add(timer);
         }
+
+        _created.Writer.TryWrite(dueTime);
 
         return timer;
     }

@@ -85,11 +85,22 @@ public sealed class MosquittoClientInteropTests
     [Theory]
     [InlineData("mqttv311")]
     [InlineData("mqttv5")]
-    public async Task MosquittoPubRetained_LaterMosquittoSubGetsIt(string version)
+    public async Task MosquittoPubRetained_LaterMosquittoSubGetsIt_AndAfterDeletionGetsNothingRetained(string version)
     {
         var pub = ExternalTool.Require("mosquitto_pub", Hint);
         var sub = ExternalTool.Require("mosquitto_sub", Hint);
-        await using var test = TestBroker.Start();
+        // OnSubscribed runs after the broker has queued the retained messages for a new subscription, so a control
+        // message published after it is queued behind any retained one: the first thing the subscriber prints decides.
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hooks = new TestHooks
+        {
+            Subscribed = (client, _) =>
+            {
+                if (client.ClientId == "after-delete-" + version) subscribed.TrySetResult();
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var test = TestBroker.Start(o => o.Hooks = hooks);
         var port = test.Port.ToString();
         var (code, o, e) = await ExternalTool.RunAsync(TimeSpan.FromSeconds(10), pub, "-p", port, "-V", version, "-q", "1", "-r", "-t", "ret/state", "-m", "on");
         Assert.True(code == 0, ExternalTool.Describe(o, e));
@@ -101,6 +112,17 @@ public sealed class MosquittoClientInteropTests
         (code, o, e) = await ExternalTool.RunAsync(TimeSpan.FromSeconds(10), pub, "-p", port, "-V", version, "-r", "-n", "-t", "ret/state");
         Assert.True(code == 0, ExternalTool.Describe(o, e));
         await TestExtensions.WaitUntilAsync(() => test.Broker.GetStatistics().RetainedMessages == 0);
+
+        // A real subscriber now gets no retained message: the first (and only) line it prints is the live control message.
+        using var after = ExternalTool.Start(sub, "-p", port, "-V", version, "-q", "1", "-t", "ret/#", "-C", "1", "-v", "-i", "after-delete-" + version);
+        var afterOutput = after.StandardOutput.ReadToEndAsync();
+        await subscribed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        (code, o, e) = await ExternalTool.RunAsync(TimeSpan.FromSeconds(10), pub, "-p", port, "-V", version, "-q", "1", "-t", "ret/control", "-m", "live");
+        Assert.True(code == 0, ExternalTool.Describe(o, e));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await after.WaitForExitAsync(cts.Token);
+        Assert.True(after.ExitCode == 0, ExternalTool.Describe(await afterOutput, await after.StandardError.ReadToEndAsync()));
+        Assert.Equal("ret/control live", (await afterOutput).Trim());
     }
 
     [Theory]

@@ -16,13 +16,35 @@ public sealed class ServerStartTests
     }
 
     [Fact]
-    public async Task FirstStart_WithoutPassword_GeneratesOne_ForTheDefaultEmail()
+    public async Task FirstStart_WithoutPassword_GeneratesOne_ForTheDefaultEmail_PrintsItOnce_AndItLogsIn()
     {
-        await using var server = await EcServerFactory.StartAsync(new EcServerOptions { AdminEmail = "", AdminPassword = "" });
+        // The generated password is printed once on stdout (the only place an operator can read it). Capture stdout
+        // for the start-up only; other tests' output may land here too, which the banner match ignores.
+        var captured = new StringWriter();
+        var original = Console.Out;
+        EcServerFactory server;
+        Console.SetOut(TextWriter.Synchronized(captured));
+        try
+        {
+            server = await EcServerFactory.StartAsync(new EcServerOptions { AdminEmail = "", AdminPassword = "" });
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        await using var _ = server;
         var admin = await server.Services.GetRequiredService<UserStore>().FindByEmailAsync("admin@edgeconductor.local", CancellationToken.None);
         Assert.NotNull(admin);
         Assert.Equal("super_admin", admin.Role);
+
+        var banners = System.Text.RegularExpressions.Regex.Matches(captured.ToString(), @"email:\s+admin@edgeconductor\.local\s+password: (\S*)");
+        var password = Assert.Single(banners).Groups[1].Value;
+        // Secrets.NewToken(15): 120 random bits as 20 base64 characters with '+' and '/' replaced, no padding.
+        Assert.Matches("^[A-Za-z0-9]{20}$", password);
+        Assert.True(UserStore.VerifyPassword(admin, password), "the printed password is the stored one");
         Assert.False(UserStore.VerifyPassword(admin, ""));
+        var session = await server.Api.LoginAsync("admin@edgeconductor.local", password);
+        Assert.Equal("super_admin", session.Role);
     }
 
     [Theory]

@@ -39,9 +39,11 @@ public sealed class MqttSessionExpiryTests : IAsyncLifetime
         await Eventually.ValueAsync(() => Task.FromResult(broker.ConnectedClientCount), n => n == 0);
         _server.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
 
-        // Negative window: the broker sweeps once a second on real timers, so after 1.5 s at least one sweep has seen the
-        // moved clock one minute short of the expiry, and the session must still be there.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // The broker sweeps once a second on real timers: once two more sweeps have finished, at least one whole sweep saw
+        // the moved clock one minute short of the expiry, and the session must still be there.
+        var sweeps = broker.CompletedSweeps;
+        await Eventually.ValueAsync(() => Task.FromResult(broker.CompletedSweeps), n => n >= sweeps + 2);
+        Assert.True(broker.CompletedSweeps >= sweeps + 2, "the broker did not sweep");
         Assert.NotNull(broker.GetSessionQueueState(key));
 
         _server.Clock.Advance(TimeSpan.FromMinutes(2));

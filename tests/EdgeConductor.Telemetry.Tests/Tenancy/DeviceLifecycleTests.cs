@@ -70,7 +70,8 @@ public sealed class DeviceLifecycleTests(ServerFixture fixture)
         {
             Port = Server.MqttPort, ClientId = "stale-" + d.Serial, UserName = d.Serial, Password = Encoding.UTF8.GetBytes(d.Secret),
         });
-        await Assert.ThrowsAnyAsync<Exception>(() => stale.ConnectAsync());
+        var refused = await Assert.ThrowsAsync<MqttClientException>(() => stale.ConnectAsync());
+        Assert.Equal(MqttReasonCode.BadUserNameOrPassword, refused.ReasonCode); // a CONNACK refusal, not a dropped connection
         await using var fresh = new MqttClient(new MqttClientOptions
         {
             Port = Server.MqttPort, ClientId = "fresh-" + d.Serial, UserName = d.Serial,
