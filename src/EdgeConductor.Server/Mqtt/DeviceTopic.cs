@@ -43,11 +43,4 @@ public static class DeviceTopic
 
     /// <summary>Does a filter (already stripped of $share/group/) name the devices/ namespace literally (devices/…)?</summary>
     public static bool NamesDeviceNamespace(string filter) => filter == Root || filter.StartsWith(Root + "/", StringComparison.Ordinal);
-
-    /// <summary>Could a filter (already stripped of $share/group/) match any topic in devices/…?</summary>
-    public static bool ReachesDeviceNamespace(string filter)
-    {
-        var first = filter.Split('/', 2)[0];
-        return first is Root or "+" or "#";
-    }
 }
