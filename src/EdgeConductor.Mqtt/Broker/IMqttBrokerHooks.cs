@@ -24,7 +24,10 @@ public interface IMqttBrokerHooks
     /// <summary>Called after the SUBACK has been queued for a successful subscription. Messages published from here reach the client after the SUBACK.</summary>
     ValueTask OnSubscribedAsync(MqttClientInfo client, MqttTopicSubscription subscription, CancellationToken cancellationToken);
 
-    /// <summary>Called after the UNSUBACK has been queued, once per filter that was actually removed.</summary>
+    /// <summary>
+    /// Called once per filter that was actually removed, before the UNSUBACK is queued: once the client has its UNSUBACK,
+    /// the host no longer counts the subscription.
+    /// </summary>
     ValueTask OnUnsubscribedAsync(MqttClientInfo client, string filter, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>

@@ -130,7 +130,8 @@ internal sealed partial class MqttServerConnection
             }
         }
 
-        Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
+        // The host learns first: a client that has its UNSUBACK must never find the host still counting the filter
+        // (the device gateway would report a command delivered to a device that no longer listens).
         foreach (var filter in removed)
         {
             try
@@ -142,5 +143,7 @@ internal sealed partial class MqttServerConnection
                 ReportError(ex, "OnUnsubscribedAsync");
             }
         }
+
+        Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
     }
 }
