@@ -64,13 +64,7 @@ public sealed class LiveAccess
     }
 
     /// <summary>The scope <paramref name="caller"/> has now (a partner's org list is read again).</summary>
-    internal async ValueTask<AccessScope> ScopeAsync(Caller caller, CancellationToken ct)
-    {
-        var partnerOrgs = caller.Role == Roles.Partner && caller.PartnerId is not null
-            ? await _orgs.IdsForPartnerAsync(caller.PartnerId, ct)
-            : [];
-        return AccessScope.For(caller, partnerOrgs);
-    }
+    internal ValueTask<AccessScope> ScopeAsync(Caller caller, CancellationToken ct) => _orgs.ScopeForAsync(caller, ct);
 
     /// <summary>Rights of a user or API key (SSE stream, MQTT service client) whose request already passed authentication.</summary>
     public LiveRights ForCaller(Caller caller, AccessScope scope) => LiveRights.ForCaller(this, caller, scope);

@@ -87,4 +87,17 @@ public sealed class OrgStore(Database db, TimeProvider clock)
         var slug = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
         return slug.Length > 63 ? slug[..63].TrimEnd('-') : slug;
     }
+
+    /// <summary>
+    /// The <see cref="AccessScope"/> <paramref name="caller"/> has now: for a partner, its orgs are read from the
+    /// database; every other role's scope follows from the caller alone. The one way a scope is built (HTTP requests and
+    /// long-lived receivers alike).
+    /// </summary>
+    public async ValueTask<AccessScope> ScopeForAsync(Auth.Caller caller, CancellationToken ct)
+    {
+        var partnerOrgs = caller.Role == Auth.Roles.Partner && caller.PartnerId is not null
+            ? await IdsForPartnerAsync(caller.PartnerId, ct)
+            : [];
+        return AccessScope.For(caller, partnerOrgs);
+    }
 }

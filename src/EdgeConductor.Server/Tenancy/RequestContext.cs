@@ -19,14 +19,7 @@ public sealed class RequestContext(IHttpContextAccessor accessor, OrgStore orgs)
 
     public CancellationToken Aborted => Http.RequestAborted;
 
-    public async ValueTask<AccessScope> ScopeAsync()
-    {
-        if (_scope is not null) return _scope;
-        var partnerOrgs = Caller.Role == Roles.Partner && Caller.PartnerId is not null
-            ? await orgs.IdsForPartnerAsync(Caller.PartnerId, Aborted)
-            : [];
-        return _scope = AccessScope.For(Caller, partnerOrgs);
-    }
+    public async ValueTask<AccessScope> ScopeAsync() => _scope ??= await orgs.ScopeForAsync(Caller, Aborted);
 
     /// <summary>403 unless the caller has one of <paramref name="roles"/>.</summary>
     public void RequireRole(params string[] roles)
