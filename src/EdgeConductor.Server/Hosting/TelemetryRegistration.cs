@@ -32,6 +32,7 @@ internal static class TelemetryRegistration
         s.AddSingleton<CommandStore>();
         s.AddSingleton<DeviceEventHub>();
         s.AddSingleton<NotificationStore>();
+        s.TryAddSingleton<INotifier, StoreNotifier>();
         s.AddSingleton<PresenceService>();
         s.AddHostedService<OfflineDetector>();
         s.TryAddSingleton<IDeviceGateway, UnconnectedDeviceGateway>();

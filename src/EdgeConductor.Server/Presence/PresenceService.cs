@@ -10,7 +10,7 @@ namespace EdgeConductor.Server.Presence;
 /// device_offline audit event and notification (offline_alerted_at), and device_online when it is heard again.
 /// </summary>
 public sealed class PresenceService(ShadowStore shadows, TimeProvider clock, PresenceOptions options, AuditLog audit,
-    NotificationStore notifications, ILogger<PresenceService> log)
+    INotifier notifications, ILogger<PresenceService> log)
 {
     /// <summary>One detector pass; returns the serials newly marked offline. Safe with several instances (each device is claimed once).</summary>
     public async Task<IReadOnlyList<string>> DetectOfflineAsync(CancellationToken ct)
@@ -25,8 +25,8 @@ public sealed class PresenceService(ShadowStore shadows, TimeProvider clock, Pre
             await audit.WriteAsync(new AuditEntry(d.OrgId, AuditActions.DeviceOffline, "system", null, "device", d.SerialNo,
                 new { last_seen = DateTimeOffset.FromUnixTimeMilliseconds(d.LastSeen).UtcDateTime, silent_minutes = (int)silentFor.TotalMinutes }), ct);
             if (d.OrgId is not null)
-                await notifications.CreateAsync(d.OrgId, "device_offline", "warning", $"{d.SerialNo} is offline",
-                    $"No data from {d.SerialNo} for {(int)silentFor.TotalMinutes} minutes.", d.SerialNo, ct);
+                await notifications.NotifyAsync(new NotificationEvent(d.OrgId, NotificationKinds.DeviceOffline, "warning", $"{d.SerialNo} is offline",
+                    $"No data from {d.SerialNo} for {(int)silentFor.TotalMinutes} minutes.", d.SerialNo), ct);
         }
         if (marked.Count > 0) log.LogInformation("Marked {Count} device(s) offline", marked.Count);
         return marked;
@@ -37,6 +37,6 @@ public sealed class PresenceService(ShadowStore shadows, TimeProvider clock, Pre
     {
         await audit.WriteAsync(new AuditEntry(device.OrgId, AuditActions.DeviceOnline, "system", null, "device", device.Serial), ct);
         if (device.OrgId is not null)
-            await notifications.CreateAsync(device.OrgId, "device_online", "info", $"{device.Serial} is back online", null, device.Serial, ct);
+            await notifications.NotifyAsync(new NotificationEvent(device.OrgId, NotificationKinds.DeviceOnline, "info", $"{device.Serial} is back online", null, device.Serial), ct);
     }
 }

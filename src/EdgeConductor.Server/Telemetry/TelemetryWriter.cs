@@ -14,7 +14,7 @@ namespace EdgeConductor.Server.Telemetry;
 /// On shutdown it drains the queue before stopping.
 /// </summary>
 internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, ShadowStore shadows, DeviceEventHub hub,
-    PresenceService presence, TelemetryOptions options, TelemetryMetrics metrics, ITelemetryCommit commit, ILogger<TelemetryWriter> log) : BackgroundService
+    PresenceService presence, TelemetryOptions options, TelemetryMetrics metrics, ITelemetryCommit commit, IEnumerable<ITelemetryObserver> observers, ILogger<TelemetryWriter> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -101,8 +101,11 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         public int GetHashCode(DeviceRef obj) => obj.Id.GetHashCode(StringComparison.Ordinal);
     }
 
+    private readonly ITelemetryObserver[] _observers = observers.ToArray();
+
     private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
     {
+        await NotifyObserversAsync(batch, results);
         // Live events cost a JSON copy per message: build them only while someone is streaming.
         var streaming = hub.SubscriberCount > 0;
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
@@ -129,6 +132,31 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
             catch (Exception ex)
             {
                 log.LogError(ex, "Recording {Serial}'s return online failed", r.Device.Serial);
+            }
+        }
+    }
+
+    private async Task NotifyObserversAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
+    {
+        if (_observers.Length == 0) return;
+        var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
+        var readings = new List<CommittedReading>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (item.Kind != DeviceMessageKind.Telemetry) continue;
+            var device = current.GetValueOrDefault(item.Device.Id, item.Device);
+            readings.Add(new CommittedReading(device, item.Payload.Ts, item.ReceivedAt, item.Payload.Readings));
+        }
+        if (readings.Count == 0) return;
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                await observer.OnCommittedAsync(readings, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                log.LogError(ex, "Telemetry observer {Observer} failed on a batch of {Count}", observer.GetType().Name, readings.Count);
             }
         }
     }
