@@ -29,6 +29,7 @@ internal static class TelemetryRegistration
         s.AddSingleton<RetentionWorker>();
         s.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         s.AddSingleton<ShadowStore>();
+        s.AddSingleton<DesiredStateService>();
         s.AddSingleton<CommandStore>();
         s.AddSingleton<DeviceEventHub>();
         s.AddSingleton<NotificationStore>();

@@ -7,7 +7,6 @@ using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Gateway;
-using EdgeConductor.Server.Live;
 using EdgeConductor.Server.Tenancy;
 
 namespace EdgeConductor.Server.Shadow;
@@ -38,23 +37,14 @@ public static partial class ShadowApi
     /// device at QoS 1 on devices/{serial}/shadow/desired (or on its next subscribe if it is offline).
     /// </summary>
     private static async Task<IResult> PatchDesired(string serial, JsonElement? body, RequestContext ctx, DeviceStore devices,
-        ShadowStore shadows, IDeviceGateway gateway, DeviceEventHub hub, AuditLog audit)
+        DesiredStateService desired)
     {
         var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.SuperAdmin, Roles.Partner, Roles.OrgAdmin, Roles.Customer);
         var (patch, version) = ParsePatch(body, ctx.Http.Request.Headers.IfMatch.ToString());
-
-        var (outcome, state) = await shadows.PatchDesiredAsync(device.Id, patch, version, ctx.Aborted);
-        if (outcome == ShadowStore.PatchOutcome.NotFound) throw ApiException.NotFound($"Device '{serial}' not found.");
-        if (outcome == ShadowStore.PatchOutcome.VersionConflict)
-            throw ApiException.Conflict($"Shadow version is {state!.Version}, not {version}; read the shadow again and retry.");
-
-        var deviceRef = new DeviceRef(device.Id, device.SerialNo, device.OrgId);
-        var delivered = await gateway.SendAsync(serial, DeviceChannel.ShadowDesired, Encoding.UTF8.GetBytes(patch.ToJsonString()), ctx.Aborted);
-        hub.Publish(ShadowEvents.Changed(deviceRef, state!));
-        await audit.WriteAsync(ctx.Audit(device.OrgId, AuditActions.ConfigPushed, "device", serial,
-            new { desired = patch, version = state!.Version, delivered_live = delivered }), ctx.Aborted);
-        return TypedResults.Ok(ShadowDto.From(serial, state));
+        var result = await desired.PatchAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), patch, version,
+            ctx.Audit(device.OrgId, AuditActions.ConfigPushed), ctx.Aborted);
+        return TypedResults.Ok(ShadowDto.From(serial, result.State));
     }
 
     private static (JsonObject Patch, long? Version) ParsePatch(JsonElement? body, string ifMatch)
