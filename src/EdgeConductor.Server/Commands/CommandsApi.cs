@@ -39,21 +39,24 @@ public static class CommandsApi
     /// make an unchanged answer a bodiless 304. When the device itself polls (X-Device-Secret), the commands it is
     /// shown count as delivered, so a reboot is not repeated on the next poll.
     /// </summary>
-    private static async Task<IResult> Poll(string serial, RequestContext ctx, DeviceStore devices, ShadowStore shadows, CommandStore commands)
+    private static async Task<IResult> Poll(string serial, RequestContext ctx, DeviceStore devices, ShadowStore shadows, CommandStore commands,
+        IEnumerable<IPollContributor> contributors)
     {
         var (device, isDevice) = await DeviceCredential.RequireDeviceOrCallerAsync(serial, ctx, devices, write: false);
         var state = await shadows.GetAsync(device.Id, ctx.Aborted);
         var pending = await commands.PendingAsync(device.Id, ctx.Aborted);
         var list = new JsonArray();
         foreach (var c in pending) list.Add(CommandMessage.Render(c));
-        var body = new JsonObject
+        var answer = new JsonObject
         {
             ["serial_no"] = device.SerialNo,
             ["version"] = state?.Version ?? 0,
             ["desired"] = state?.Delta() ?? new JsonObject(),
             ["reboot"] = pending.Any(c => c.Cmd == "reboot"),
             ["commands"] = list,
-        }.ToJsonString();
+        };
+        foreach (var contributor in contributors) await contributor.ContributeAsync(device, answer, isDevice, ctx.Aborted);
+        var body = answer.ToJsonString();
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))[..20] + "\"";
         ctx.Http.Response.Headers.ETag = etag;
         ctx.Http.Response.Headers.CacheControl = "no-cache";
