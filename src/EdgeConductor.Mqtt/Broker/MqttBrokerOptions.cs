@@ -67,6 +67,25 @@ public sealed class MqttBrokerOptions
     /// <summary>If set, overrides the client keep-alive (v5 Server Keep Alive; enforced for v3.1.1 too).</summary>
     public ushort? ServerKeepAlive { get; set; }
 
+    /// <summary>
+    /// Largest keep-alive (seconds) the broker accepts; null = no cap. A client asking for more, or for 0 (no keep-alive),
+    /// gets this value: a v5 client is told in CONNACK Server Keep Alive (MQTT 5.0 §3.2.2.3.14, MQTT-3.2.2-21); a v3.1.1
+    /// client cannot be told, and the broker simply enforces it (the connection closes after 1.5 × this value of silence,
+    /// MQTT-3.1.2-24). <see cref="ServerKeepAlive"/>, when set, wins.
+    /// </summary>
+    public ushort? MaximumKeepAlive { get; set; }
+
+    /// <summary>
+    /// How long a connection the broker closes for a protocol reason (v5 DISCONNECT with a reason code) keeps reading and
+    /// discarding the client's input after the DISCONNECT is written, so that a client still writing reads the reason
+    /// instead of a connection reset. Bounded also by <see cref="DisconnectDrainBytes"/>; ends early when the client closes.
+    /// A transport bound measured on the real clock (not <see cref="TimeProvider"/>). Default 1 s; zero turns it off.
+    /// </summary>
+    public TimeSpan DisconnectDrainTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most bytes discarded while draining after a server DISCONNECT (see <see cref="DisconnectDrainTimeout"/>). Default 1 MiB.</summary>
+    public int DisconnectDrainBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Time allowed between accepting the transport and receiving CONNECT.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

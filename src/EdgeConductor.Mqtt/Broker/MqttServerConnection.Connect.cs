@@ -106,7 +106,13 @@ internal sealed partial class MqttServerConnection
                 : Options.PersistentSessionExpiryV311 is { } ttl ? (uint)Math.Clamp(ttl.TotalSeconds, 1, uint.MaxValue - 1) : uint.MaxValue;
         }
 
-        _keepAlive = Options.ServerKeepAlive ?? connect.KeepAlive;
+        var serverKeepAlive = Options.ServerKeepAlive;
+        if (serverKeepAlive is null && Options.MaximumKeepAlive is { } maxKeepAlive && (connect.KeepAlive == 0 || connect.KeepAlive > maxKeepAlive))
+        {
+            serverKeepAlive = maxKeepAlive;
+        }
+
+        _keepAlive = serverKeepAlive ?? connect.KeepAlive;
         var clientReceiveMaximum = v5 ? connect.Properties?.ReceiveMaximum ?? ushort.MaxValue : ushort.MaxValue;
         _sendQuota = Math.Min(clientReceiveMaximum, (int)Options.MaxInflightMessages);
         if (v5 && connect.Properties?.MaximumPacketSize is { } maxPacket)
@@ -153,7 +159,7 @@ internal sealed partial class MqttServerConnection
                 MaximumPacketSize = (uint)Options.MaximumPacketSize,
                 SessionExpiryInterval = clampedExpiry,
                 AssignedClientIdentifier = assigned ? clientId : null,
-                ServerKeepAlive = Options.ServerKeepAlive,
+                ServerKeepAlive = serverKeepAlive,
                 AuthenticationMethod = connect.Properties?.AuthenticationMethod,
             };
             if (Options.MaximumQoS < MqttQualityOfService.ExactlyOnce)

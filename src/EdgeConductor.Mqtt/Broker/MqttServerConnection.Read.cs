@@ -146,12 +146,8 @@ internal sealed partial class MqttServerConnection
 
     private void HandleDisconnect(DisconnectPacket disconnect)
     {
-        var withWill = IsV5 && disconnect.ReasonCode == MqttReasonCode.DisconnectWithWillMessage;
-        if (!withWill)
-        {
-            _will = null;
-        }
-
+        // Validate before touching the will: an invalid DISCONNECT is a protocol error (0x82), and the will of a connection
+        // closed for a protocol error is published (MQTT 5.0 §3.1.2.5, §3.14.2.2.2; Mosquitto does the same).
         if (IsV5 && disconnect.Properties?.SessionExpiryInterval is { } expiry)
         {
             if (_session!.ExpiryInterval == 0 && expiry != 0)
@@ -160,6 +156,12 @@ internal sealed partial class MqttServerConnection
             }
 
             _session.ExpiryInterval = Math.Min(expiry, Options.MaximumSessionExpiryInterval);
+        }
+
+        var withWill = IsV5 && disconnect.ReasonCode == MqttReasonCode.DisconnectWithWillMessage;
+        if (!withWill)
+        {
+            _will = null;
         }
 
         _closeReason = withWill ? MqttDisconnectReason.ClientDisconnectedWithWill : MqttDisconnectReason.ClientDisconnected;

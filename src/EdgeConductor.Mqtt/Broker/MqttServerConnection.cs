@@ -195,10 +195,49 @@ internal sealed partial class MqttServerConnection
 
             _pending?.Writer.TryComplete();
             await _broker.DetachAsync(this, _session!, _client!, _will, _closeReason).ConfigureAwait(false);
+            if (IsV5 && _disconnectCode is not null && _outputTask is { IsCompletedSuccessfully: true })
+            {
+                await DrainInputAsync().ConfigureAwait(false);
+            }
         }
 
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a server DISCONNECT with a reason code: reads and discards what the client is still sending, until it closes,
+    /// <see cref="MqttBrokerOptions.DisconnectDrainTimeout"/> passes or <see cref="MqttBrokerOptions.DisconnectDrainBytes"/>
+    /// were read. Closing a socket with unread input makes the kernel answer with a reset, and a client blocked writing then
+    /// gets a broken pipe before it can read the reason code; draining lets its write finish and the DISCONNECT be read.
+    /// </summary>
+    private async Task DrainInputAsync()
+    {
+        if (Options.DisconnectDrainTimeout <= TimeSpan.Zero || _cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(Options.DisconnectDrainTimeout);
+        var input = _transport.Input;
+        long drained = 0;
+        try
+        {
+            while (drained < Options.DisconnectDrainBytes && !timeout.IsCancellationRequested)
+            {
+                var result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                drained += result.Buffer.Length;
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (IsTransportException(ex) || ex is InvalidOperationException)
+        {
+            // Timed out, or the transport went away: nothing left to drain.
+        }
     }
 
     internal static bool IsTransportException(Exception ex) =>
