@@ -31,7 +31,15 @@ public sealed class MqttBrokerOptions
     /// <summary>Whether QoS 0 messages are queued for disconnected persistent sessions.</summary>
     public bool QueueQoS0ForOfflineSessions { get; set; }
 
+    /// <summary>Inbound topic aliases (client → server) a client may use; announced in v5 CONNACK Topic Alias Maximum.</summary>
     public ushort TopicAliasMaximum { get; set; } = 64;
+
+    /// <summary>
+    /// Most outbound topic aliases (server → client) per connection: the broker uses min(the client's CONNECT Topic Alias
+    /// Maximum, this) and assigns them to the most recently used topics (<see cref="OutboundTopicAliases"/>). A client that
+    /// announces 0 (or nothing, or v3.1.1) never gets an alias. Zero turns outbound aliases off. Default 32.
+    /// </summary>
+    public ushort OutboundTopicAliasMaximum { get; set; } = 32;
 
     /// <summary>Upper bound of distinct retained topics; retained publishes to new topics beyond it are routed but not stored (counted as dropped, reason <c>retained_limit</c>).</summary>
     public int MaxRetainedMessages { get; set; } = 1_000_000;

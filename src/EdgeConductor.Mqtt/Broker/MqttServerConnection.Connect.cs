@@ -115,6 +115,11 @@ internal sealed partial class MqttServerConnection
         _keepAlive = serverKeepAlive ?? connect.KeepAlive;
         var clientReceiveMaximum = v5 ? connect.Properties?.ReceiveMaximum ?? ushort.MaxValue : ushort.MaxValue;
         _sendQuota = Math.Min(clientReceiveMaximum, (int)Options.MaxInflightMessages);
+        if (v5 && connect.Properties?.TopicAliasMaximum is > 0 and var clientAliases)
+        {
+            _outboundAliasMaximum = Math.Min(clientAliases, Options.OutboundTopicAliasMaximum);
+        }
+
         if (v5 && connect.Properties?.MaximumPacketSize is { } maxPacket)
         {
             _clientMaximumPacketSize = (int)Math.Min(maxPacket, (uint)MqttPacketReader.ProtocolMaximumPacketSize);

@@ -14,6 +14,12 @@ internal sealed partial class MqttServerConnection
     /// <summary>The message that was just allowed by a slow-path check and put back in the stash (output loop only).</summary>
     private MqttApplicationMessage? _authorizedMessage;
 
+    /// <summary>Outbound topic aliases the client accepts (0 = none); set at CONNECT.</summary>
+    private ushort _outboundAliasMaximum;
+
+    /// <summary>This connection's outbound alias map, created with the first aliased message (output loop only).</summary>
+    private OutboundTopicAliases? _outboundAliases;
+
     /// <summary>
     /// Sole owner of the transport writer. Each round: control packets first, then queued messages while the
     /// in-flight window allows, then one flush (which applies transport back-pressure).
@@ -61,7 +67,7 @@ internal sealed partial class MqttServerConnection
                 {
                     while (bytes < FlushThresholdBytes && TryTakeDelivery(session, out var publish))
                     {
-                        bytes += MqttPacketWriter.Write(output, publish, version);
+                        bytes += MqttPacketWriter.Write(output, _outboundAliasMaximum > 0 ? WithOutboundAlias(publish) : publish, version);
                         messages++;
                     }
                 }
@@ -109,6 +115,29 @@ internal sealed partial class MqttServerConnection
             ReportError(ex, "output loop");
             Abort(MqttDisconnectReason.ProtocolError, MqttReasonCode.ImplementationSpecificError);
         }
+    }
+
+    /// <summary>
+    /// The wire form of <paramref name="publish"/> with a server → client topic alias (v5, client Topic Alias Maximum &gt; 0):
+    /// a copy, because the original stays in the session's in-flight table and is resent with its full topic on a new
+    /// connection (aliases belong to one network connection, MQTT 5.0 §3.3.2.3.4).
+    /// </summary>
+    private PublishPacket WithOutboundAlias(PublishPacket publish)
+    {
+        var aliases = _outboundAliases ??= new OutboundTopicAliases(_outboundAliasMaximum);
+        var alias = aliases.Resolve(publish.Topic, out var known);
+        var properties = publish.Properties?.Clone() ?? new MqttProperties();
+        properties.TopicAlias = alias;
+        return new PublishPacket
+        {
+            Topic = known ? "" : publish.Topic,
+            Payload = publish.Payload,
+            QoS = publish.QoS,
+            Retain = publish.Retain,
+            Dup = publish.Dup,
+            PacketId = publish.PacketId,
+            Properties = properties,
+        };
     }
 
     /// <summary>

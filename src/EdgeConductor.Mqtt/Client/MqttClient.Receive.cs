@@ -146,8 +146,39 @@ public sealed partial class MqttClient
         }
     }
 
+    /// <summary>
+    /// Applies a server → client topic alias (MQTT 5.0 §3.3.2.3.4): a topic with an alias (re)binds it, an empty topic is
+    /// replaced by the bound one. An alias above what we announced, or an unknown one, is a protocol error (MQTT-3.3.2-9/10).
+    /// </summary>
+    private void ResolveTopicAlias(MqttClientConnection connection, PublishPacket publish, ushort alias)
+    {
+        if (alias == 0 || alias > (_options.TopicAliasMaximum ?? 0))
+        {
+            throw new MqttClientException($"Topic alias {alias} above the announced maximum.", MqttReasonCode.TopicAliasInvalid);
+        }
+
+        var aliases = connection.TopicAliases ??= [];
+        if (publish.Topic.Length > 0)
+        {
+            aliases[alias] = publish.Topic;
+        }
+        else if (aliases.TryGetValue(alias, out var topic))
+        {
+            publish.Topic = topic;
+        }
+        else
+        {
+            throw new MqttClientException($"Unknown topic alias {alias}.", MqttReasonCode.ProtocolError);
+        }
+    }
+
     private async ValueTask HandlePublishAsync(MqttClientConnection connection, PublishPacket publish)
     {
+        if (publish.Properties?.TopicAlias is { } alias)
+        {
+            ResolveTopicAlias(connection, publish, alias);
+        }
+
         var deliver = true;
         if (publish.QoS == MqttQualityOfService.ExactlyOnce)
         {

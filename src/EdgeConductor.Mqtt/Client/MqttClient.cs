@@ -94,6 +94,7 @@ public sealed partial class MqttClient : IAsyncDisposable
                     SessionExpiryInterval = _options.SessionExpiryInterval == 0 ? null : _options.SessionExpiryInterval,
                     ReceiveMaximum = _options.ReceiveMaximum,
                     MaximumPacketSize = _options.MaximumPacketSize,
+                    TopicAliasMaximum = _options.TopicAliasMaximum is > 0 ? _options.TopicAliasMaximum : null,
                     UserProperties = _options.UserProperties,
                 };
             }

@@ -24,4 +24,7 @@ internal sealed class MqttClientConnection
     public Task? ReadLoop { get; set; }
 
     public ushort KeepAlive { get; set; }
+
+    /// <summary>Server → client topic aliases of this connection (v5), created with the first aliased PUBLISH.</summary>
+    public Dictionary<ushort, string>? TopicAliases { get; set; }
 }

@@ -33,6 +33,12 @@ public sealed class MqttClientOptions
     /// <summary>v5 receive maximum announced to the server.</summary>
     public ushort? ReceiveMaximum { get; set; }
 
+    /// <summary>
+    /// v5 Topic Alias Maximum announced to the server: how many server → client topic aliases this client accepts (null or
+    /// 0: none). Aliased messages are delivered with their full topic; the mapping lives for one connection.
+    /// </summary>
+    public ushort? TopicAliasMaximum { get; set; }
+
     /// <summary>v5 maximum packet size announced to the server.</summary>
     public uint? MaximumPacketSize { get; set; }
 
