@@ -121,20 +121,64 @@ public sealed partial class MqttBroker
             return;
         }
 
+        if (connection is not null && session.HasOverflow)
+        {
+            // Messages already wait in the byte-budgeted overflow: this one queues behind them (order per publisher).
+            if (session.TryOverflow(item, Options.MaxQueuedBytes))
+            {
+                connection.Signal();
+            }
+            else
+            {
+                DropForClient(session, "byte_budget");
+            }
+
+            return;
+        }
+
         if (session.QueueWriter.TryWrite(item))
         {
             connection?.Signal();
             return;
         }
 
+        if (connection is not null && item.QoS == MqttQualityOfService.AtMostOnce && Options.MaxQueuedBytes > 0)
+        {
+            // The subscriber is connected but its transport is behind: absorb the burst within the byte budget.
+            if (session.TryOverflow(item, Options.MaxQueuedBytes))
+            {
+                connection.Signal();
+            }
+            else
+            {
+                DropForClient(session, "byte_budget");
+            }
+
+            return;
+        }
+
         if (item.QoS == MqttQualityOfService.AtMostOnce || connection is null || Options.QueueFullWaitTimeout <= TimeSpan.Zero)
         {
+            if (connection is not null)
+            {
+                DropForClient(session, item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
+                return;
+            }
+
             session.CountDrop();
             Metrics.MessageDropped(item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
             return;
         }
 
         (waits ??= []).Add(WaitForRoomAsync(session, item));
+    }
+
+    /// <summary>A message dropped for a connected subscriber: counted by reason and per client (<c>mqtt.client.messages.dropped</c>).</summary>
+    private void DropForClient(MqttSession session, string reason)
+    {
+        session.CountDrop();
+        Metrics.MessageDropped(reason);
+        Metrics.ClientMessageDropped(session.ClientId, reason);
     }
 
     /// <summary>

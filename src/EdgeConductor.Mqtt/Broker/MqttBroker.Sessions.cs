@@ -238,6 +238,7 @@ public sealed partial class MqttBroker
         if (session.Connection is null)
         {
             session.ClearState();
+            session.ClearOverflow();
         }
     }
 

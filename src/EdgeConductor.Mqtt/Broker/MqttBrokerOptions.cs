@@ -22,6 +22,16 @@ public sealed class MqttBrokerOptions
     public int MaxQueuedMessages { get; set; } = 1000;
 
     /// <summary>
+    /// Byte budget of a connected subscriber beyond its full queue (<see cref="MaxQueuedMessages"/>): QoS 0 messages for a
+    /// subscriber whose transport is momentarily behind wait in an overflow, in order, up to this many bytes (topic × 2 +
+    /// payload + 64 per message), instead of being dropped; only beyond it are they dropped, counted per client
+    /// (<c>mqtt.client.messages.dropped</c>, reason <c>byte_budget</c>). The overflow is allocated on first use and released
+    /// when drained (idle connections pay nothing). Zero turns it off (a full queue drops QoS 0 at once). Default 0 in the
+    /// library; the EdgeConductor server sets 32 MiB (EC_MQTT_MAX_QUEUED_BYTES).
+    /// </summary>
+    public long MaxQueuedBytes { get; set; }
+
+    /// <summary>
     /// When a connected subscriber's queue is full, a QoS 1/2 publisher waits up to this long for room (back-pressure on
     /// the publishing connection only) before the message is dropped for that subscriber. Zero drops immediately.
     /// QoS 0 messages are always dropped when the queue is full.

@@ -217,7 +217,7 @@ internal sealed partial class MqttServerConnection
                 item = stashed;
                 session.Stash = null;
             }
-            else if (reader is null || !reader.TryRead(out item))
+            else if ((reader is null || !reader.TryRead(out item)) && !session.TryTakeOverflow(out item))
             {
                 break;
             }

@@ -78,7 +78,7 @@ internal sealed partial class MqttSession
 
     public long DroppedMessages => Volatile.Read(ref _dropped);
 
-    public int QueuedCount => (_queue?.Reader.Count ?? 0) + (Stash.HasValue ? 1 : 0);
+    public int QueuedCount => (_queue?.Reader.Count ?? 0) + (Stash.HasValue ? 1 : 0) + OverflowCount;
 
     /// <summary>Head-of-queue message taken out but held back by the in-flight window. Output loop only.</summary>
     public QueuedMessage? Stash { get; set; }

@@ -19,6 +19,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _sessionLimit;
+    private readonly Counter<long> _clientDropped;
     private readonly bool _ownsMeter;
     private long _messagesInTotal;
     private long _messagesOutTotal;
@@ -41,6 +42,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
         _dropped = _meter.CreateCounter<long>("mqtt.messages.dropped", "{message}", "Messages dropped, by reason");
         _authFailures = _meter.CreateCounter<long>("mqtt.auth.failures", "{connection}", "Rejected CONNECTs");
         _rejected = _meter.CreateCounter<long>("mqtt.publishes.rejected", "{message}", "Inbound publishes rejected by the host");
+        _clientDropped = _meter.CreateCounter<long>("mqtt.client.messages.dropped", "{message}", "Messages dropped for a connected subscriber (its queue and byte budget were full), by client id and reason");
         _sessionLimit = _meter.CreateCounter<long>("mqtt.sessions.limited", "{session}", "Sessions evicted or refused by the per-owner session cap, by outcome");
     }
 
@@ -87,6 +89,10 @@ internal sealed class MqttBrokerMetrics : IDisposable
         Interlocked.Increment(ref _droppedTotal);
         _dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
     }
+
+    /// <summary>A message dropped for one connected subscriber (queue and byte budget full): tagged with its client id and the reason.</summary>
+    public void ClientMessageDropped(string clientId, string reason) =>
+        _clientDropped.Add(1, new KeyValuePair<string, object?>("client_id", clientId), new KeyValuePair<string, object?>("reason", reason));
 
     public void AuthenticationFailed(MqttReasonCode code)
     {

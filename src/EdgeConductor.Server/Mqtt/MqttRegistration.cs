@@ -19,6 +19,8 @@ internal static class MqttRegistration
             TimeProvider = sp.GetRequiredService<TimeProvider>(),
             MaximumPacketSize = 256 * 1024,
             MaxQueuedMessages = mqtt.MaxQueuedMessages,
+            MaxQueuedBytes = mqtt.MaxQueuedBytes,
+            MaximumKeepAlive = mqtt.MaxKeepAliveSeconds,
             MaxSessionsPerOwner = mqtt.MaxSessionsPerCredential,
             MaxSubscriptionsPerClient = mqtt.MaxSubscriptionsPerSession,
             MaxTopicFilterLength = mqtt.MaxTopicFilterLength,

@@ -20,6 +20,20 @@ public sealed class MqttServerOptions
     public int MaxQueuedMessages { get; set; } = 1000;
 
     /// <summary>
+    /// Byte budget of a connected subscriber beyond its full queue (EC_MQTT_MAX_QUEUED_BYTES, default 33554432 = 32 MiB):
+    /// a QoS 0 burst the subscriber's transport cannot take at once waits in order instead of being dropped; beyond it
+    /// messages are dropped and counted per client (<c>mqtt_client_messages_dropped_total</c>). Allocated only while used.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest keep-alive in seconds (EC_MQTT_MAX_KEEPALIVE, default 1200 like AWS IoT Core's maximum). A v5 client asking
+    /// for more or for 0 gets CONNACK Server Keep Alive = this value; a 3.1.1 client asking for more or 0 is held to it
+    /// too (closed after 1.5 × this of silence) — it cannot be told, so it must ping at least this often.
+    /// </summary>
+    public ushort MaxKeepAliveSeconds { get; set; } = 1200;
+
+    /// <summary>
     /// Sessions one credential (a device, an API key, or all anonymous sandbox clients together) may hold at once
     /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 20). Beyond it the credential's longest-offline session is discarded;
     /// when all are online the CONNECT is refused (CONNACK 0x97 Quota exceeded / 3.1.1 return code 3).
@@ -51,6 +65,8 @@ public sealed class MqttServerOptions
         o.TlsCertificatePassword = config["EC_MQTT_TLS_PASSWORD"];
         o.AllowAnonymous = string.Equals(config["EC_MQTT_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase);
         if (int.TryParse(config["EC_MQTT_MAX_QUEUED"], out var q) && q > 0) o.MaxQueuedMessages = q;
+        if (long.TryParse(config["EC_MQTT_MAX_QUEUED_BYTES"], out var qb) && qb >= 0) o.MaxQueuedBytes = qb;
+        if (ushort.TryParse(config["EC_MQTT_MAX_KEEPALIVE"], out var ka) && ka > 0) o.MaxKeepAliveSeconds = ka;
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
         if (int.TryParse(config["EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL"], out var ms) && ms > 0) o.MaxSessionsPerCredential = ms;
         if (int.TryParse(config["EC_MQTT_MAX_SUBSCRIPTIONS"], out var mx) && mx > 0) o.MaxSubscriptionsPerSession = mx;

@@ -1,0 +1,139 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using EdgeConductor.Mqtt.Codec;
+using EdgeConductor.Mqtt.Packets;
+using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Tests.Infrastructure;
+
+namespace EdgeConductor.Mqtt.Tests.Broker;
+
+/// <summary>
+/// <see cref="Mqtt.Broker.MqttBrokerOptions.MaxQueuedBytes"/>: a QoS 0 burst to a connected subscriber whose transport is
+/// behind waits in a byte-budgeted overflow instead of being dropped; beyond the budget drops are counted per client.
+/// </summary>
+[Collection(MemoryMeasurementCollection.Name)]
+public sealed class ByteBudgetTests
+{
+    private const int Count = 20_000;
+
+    /// <summary>Subscribes over a raw socket with a small receive buffer and returns without reading further.</summary>
+    private static async Task<(Socket Socket, byte[] Leftover)> StalledSubscriberAsync(int port, string clientId)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        var v = MqttProtocolVersion.V311;
+        await socket.SendAsync(MqttPacketWriter.ToArray(new ConnectPacket { ProtocolVersion = v, ClientId = clientId }, v));
+        await socket.SendAsync(MqttPacketWriter.ToArray(new SubscribePacket { PacketId = 1, Subscriptions = [new("flood/#", MqttQualityOfService.AtMostOnce)] }, v));
+        var buffer = new byte[9];
+        var read = 0;
+        while (read < 4 + 5)
+        {
+            read += await socket.ReceiveAsync(buffer.AsMemory(read));
+        }
+
+        return (socket, []);
+    }
+
+    /// <summary>Reads exactly <paramref name="expected"/> PUBLISH packets (fails on a 30 s stall) and returns their topics' last one.</summary>
+    private static async Task<string> ReadPublishesAsync(Socket socket, int expected)
+    {
+        var buffer = new byte[1 << 20];
+        var count = 0;
+        var got = 0;
+        var last = "";
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (got < expected)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(count), SocketFlags.None, cts.Token);
+            Assert.True(n > 0, $"connection closed after {got} of {expected}");
+            count += n;
+            var reader = new System.Buffers.SequenceReader<byte>(new System.Buffers.ReadOnlySequence<byte>(buffer, 0, count));
+            while (got < expected && MqttPacketReader.TryReadPacket(ref reader, MqttProtocolVersion.V311, MqttPacketReader.ProtocolMaximumPacketSize, out var packet))
+            {
+                last = Assert.IsType<PublishPacket>(packet).Topic;
+                got++;
+            }
+
+            var consumed = (int)reader.Consumed;
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, count - consumed);
+            count -= consumed;
+        }
+
+        return last;
+    }
+
+    [Theory]
+    [InlineData(64L << 20, true)]
+    [InlineData(0L, false)]
+    public async Task Qos0Burst_ToSubscriberThatReadsLater_AllDeliveredWithinBudget_DroppedWithout(long budget, bool allDelivered)
+    {
+        await using var test = TestBroker.Start(o => { o.MaxQueuedMessages = 1000; o.MaxQueuedBytes = budget; });
+        var (subscriber, _) = await StalledSubscriberAsync(test.Port, "reader");
+        using var _s = subscriber;
+        var publisher = await test.ConnectAsync("pub");
+        var payload = new byte[1024];
+        for (var i = 0; i < Count; i++)
+        {
+            await publisher.PublishAsync("flood/x", payload, MqttQualityOfService.AtMostOnce); // 20 MB: far more than the transport holds
+        }
+
+        await publisher.PublishAsync("flood/end", "end", MqttQualityOfService.AtLeastOnce); // routed (in order) before its PUBACK
+        var dropped = test.Broker.GetSessionQueueState("reader")!.Value.Dropped;
+        if (allDelivered)
+        {
+            Assert.Equal(0, dropped);
+            Assert.Equal("flood/end", await ReadPublishesAsync(subscriber, Count + 1)); // every one, in order, the marker last
+        }
+        else
+        {
+            Assert.True(dropped > 0, "without a byte budget the full queue drops QoS 0");
+        }
+    }
+
+    [Fact]
+    public async Task BeyondBudget_DropsCountedPerClient_NothingLostSilently()
+    {
+        var perClient = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "mqtt.client.messages.dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "client_id", Value: "budget-reader" })
+                {
+                    Interlocked.Add(ref perClient, value);
+                }
+            }
+        });
+        listener.Start();
+
+        await using var test = TestBroker.Start(o => { o.MaxQueuedMessages = 100; o.MaxQueuedBytes = 256 * 1024; });
+        var (subscriber, _) = await StalledSubscriberAsync(test.Port, "budget-reader");
+        using var _s = subscriber;
+        var publisher = await test.ConnectAsync("pub");
+        var payload = new byte[1024];
+        for (var i = 0; i < Count; i++)
+        {
+            await publisher.PublishAsync("flood/x", payload, MqttQualityOfService.AtMostOnce);
+        }
+
+        await publisher.PublishAsync("flood/end", "end", MqttQualityOfService.AtMostOnce);
+        await publisher.PublishAsync("other/sync", "sync", MqttQualityOfService.AtLeastOnce); // everything before it was routed
+        var dropped = test.Broker.GetSessionQueueState("budget-reader")!.Value.Dropped;
+        Assert.True(dropped > 0);
+        Assert.Equal(dropped, Interlocked.Read(ref perClient));
+
+        // Every message is either delivered or counted: the subscriber reads exactly the rest, and then a fresh one.
+        await ReadPublishesAsync(subscriber, (int)(Count + 1 - dropped));
+        await publisher.PublishAsync("flood/after", "after", MqttQualityOfService.AtLeastOnce);
+        Assert.Equal("flood/after", await ReadPublishesAsync(subscriber, 1));
+    }
+}
