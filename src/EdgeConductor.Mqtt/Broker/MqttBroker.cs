@@ -30,6 +30,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         TimeProvider = Options.TimeProvider;
         Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount), Options.MeterFactory);
         _sweepTimer = TimeProvider.CreateTimer(static s => ((MqttBroker)s!).Sweep(), this, Options.SweepInterval, Options.SweepInterval);
+        StartSysTopics();
     }
 
     public MqttBrokerOptions Options { get; }
@@ -232,6 +233,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
         _disposed = true;
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
+        await StopSysTopicsAsync().ConfigureAwait(false);
         var running = new List<Task>();
         foreach (var connection in _connections.Keys)
         {

@@ -104,6 +104,12 @@ public sealed class MqttBrokerOptions
     /// <summary>Most bytes discarded while draining after a server DISCONNECT (see <see cref="DisconnectDrainTimeout"/>). Default 1 MiB.</summary>
     public int DisconnectDrainBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Period of the <c>$SYS/broker/…</c> statistics (retained QoS 0 messages, see <see cref="MqttBroker.SysPrefix"/>);
+    /// zero (the library default) publishes none. The EdgeConductor server sets 10 s (EC_MQTT_SYS_INTERVAL).
+    /// </summary>
+    public TimeSpan SysTopicsInterval { get; set; }
+
     /// <summary>Time allowed between accepting the transport and receiving CONNECT.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -38,6 +38,15 @@ internal sealed partial class MqttServerConnection
         }
 
         var message = _broker.CreateMessage(topic, packet.Payload, packet.QoS, packet.Retain, packet.Properties, _client!.ClientId);
+        if (MqttBroker.IsSysTopic(topic))
+        {
+            // $SYS belongs to the broker: refused whatever the host says (v5 PUBACK/PUBREC 0x87; QoS 0 and 3.1.1: dropped).
+            var refused = MqttPublishResult.Reject(MqttReasonCode.NotAuthorized, "$SYS topics are published by the broker only");
+            return Volatile.Read(ref _pendingCount) == 0
+                ? CompletePublishAsync(packet, message, refused)
+                : EnqueuePending(new PendingPublish(packet, message, new ValueTask<MqttPublishResult>(refused)));
+        }
+
         if (ReferenceEquals(Options.Hooks, MqttBrokerHooks.AllowAll) && Volatile.Read(ref _pendingCount) == 0)
         {
             return CompletePublishAsync(packet, message, MqttPublishResult.Accept);
