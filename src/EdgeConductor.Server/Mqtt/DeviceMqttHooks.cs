@@ -84,7 +84,8 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         var topic = message.Topic;
         var inDevices = topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal);
         if (client.Principal is MqttPrincipal.Anonymous) return new(!inDevices);
-        if (!inDevices) return new(false);
+        // $SYS/broker/… statistics: readable by service clients (and sandbox clients above), never by devices.
+        if (!inDevices) return new(client.Principal is MqttPrincipal.Service && topic.StartsWith(MqttBroker.SysPrefix, StringComparison.Ordinal));
         var rest = topic.AsSpan(DeviceTopic.Root.Length + 1);
         var slash = rest.IndexOf('/');
         if (slash <= 0) return new(false);

@@ -21,6 +21,7 @@ internal static class MqttRegistration
             MaxQueuedMessages = mqtt.MaxQueuedMessages,
             MaxQueuedBytes = mqtt.MaxQueuedBytes,
             MaximumKeepAlive = mqtt.MaxKeepAliveSeconds,
+            SysTopicsInterval = TimeSpan.FromSeconds(mqtt.SysIntervalSeconds),
             MaxSessionsPerOwner = mqtt.MaxSessionsPerCredential,
             MaxSubscriptionsPerClient = mqtt.MaxSubscriptionsPerSession,
             MaxTopicFilterLength = mqtt.MaxTopicFilterLength,

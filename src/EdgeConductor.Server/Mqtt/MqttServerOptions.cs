@@ -33,6 +33,9 @@ public sealed class MqttServerOptions
     /// </summary>
     public ushort MaxKeepAliveSeconds { get; set; } = 1200;
 
+    /// <summary>Period of the $SYS/broker/… statistics in seconds (EC_MQTT_SYS_INTERVAL, default 10; 0 turns them off). Service and sandbox clients may read them, devices may not.</summary>
+    public int SysIntervalSeconds { get; set; } = 10;
+
     /// <summary>
     /// Sessions one credential (a device, an API key, or all anonymous sandbox clients together) may hold at once
     /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 20). Beyond it the credential's longest-offline session is discarded;
@@ -67,6 +70,7 @@ public sealed class MqttServerOptions
         if (int.TryParse(config["EC_MQTT_MAX_QUEUED"], out var q) && q > 0) o.MaxQueuedMessages = q;
         if (long.TryParse(config["EC_MQTT_MAX_QUEUED_BYTES"], out var qb) && qb >= 0) o.MaxQueuedBytes = qb;
         if (ushort.TryParse(config["EC_MQTT_MAX_KEEPALIVE"], out var ka) && ka > 0) o.MaxKeepAliveSeconds = ka;
+        if (int.TryParse(config["EC_MQTT_SYS_INTERVAL"], out var si) && si >= 0) o.SysIntervalSeconds = si;
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
         if (int.TryParse(config["EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL"], out var ms) && ms > 0) o.MaxSessionsPerCredential = ms;
         if (int.TryParse(config["EC_MQTT_MAX_SUBSCRIPTIONS"], out var mx) && mx > 0) o.MaxSubscriptionsPerSession = mx;
