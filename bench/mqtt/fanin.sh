@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fan-in benchmark: 4 publishers (mosquitto_pub -l) -> 1 subscriber (mosquitto_sub), counting messages DELIVERED.
-# Runs the same clients and counts against our broker (standalone BrokerHost) and Mosquitto in one run.
+# Runs the same clients against our broker, Mosquitto and MQTTnet 5.2 (bench/mqtt/MqttNetHost) in one run, ALL AT THEIR
+# DEFAULT SETTINGS (no queue tuning), plus the subscriber ceiling: what one mosquitto_sub reads per second from a fake
+# broker that just writes the same messages as fast as the socket takes them (bench/mqtt/ceiling.py).
 # Each case runs ROUNDS times (default 3), alternating brokers; the median rate is reported (the machine is shared).
 # Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]
 #        TARGET=server bench/mqtt/fanin.sh …   runs "ours" as the full EdgeConductor server instead of the bare broker host    env: ROUNDS=3
@@ -12,6 +14,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/mqtt-fanin.XXXXXX)
 OUR_PORT=${OUR_PORT:-18831}
 MOSQ_PORT=${MOSQ_PORT:-18832}
+NET_PORT=${NET_PORT:-18833}
+CEIL_PORT=${CEIL_PORT:-18834}
 TIMEOUT=${TIMEOUT:-120}
 ROUNDS=${ROUNDS:-3}
 
@@ -19,9 +23,11 @@ for tool in mosquitto mosquitto_pub mosquitto_sub; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y mosquitto mosquitto-clients)"; exit 1; }
 done
 
-echo "building BrokerHost (Release)..."
+echo "building BrokerHost and MqttNetHost (Release)..."
 dotnet build "$ROOT/bench/mqtt/BrokerHost" -c Release -nologo -v q >/dev/null
+dotnet build "$ROOT/bench/mqtt/MqttNetHost" -c Release -nologo -v q >/dev/null
 HOST_DLL="$ROOT/bench/mqtt/BrokerHost/bin/Release/net10.0/BrokerHost.dll"
+NET_DLL="$ROOT/bench/mqtt/MqttNetHost/bin/Release/net10.0/MqttNetHost.dll"
 
 PER_PUB=$((TOTAL / PUBS))
 TOTAL=$((PER_PUB * PUBS))
@@ -34,7 +40,6 @@ done
 cat > "$WORK/mosquitto.conf" <<CONF
 listener $MOSQ_PORT 127.0.0.1
 allow_anonymous true
-max_queued_messages 0
 persistence false
 log_type error
 CONF
@@ -57,6 +62,7 @@ run_case() { # name port qos
   for pid in "${pids[@]}"; do wait "$pid" || true; done
   local delivered
   delivered=$(cat "$out")
+  echo "$delivered" >> "$WORK/$name-q$qos.delivered"
   local rate
   rate=$(awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
   echo "$name qos=$qos delivered=$delivered/$TOTAL seconds=$(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.2f", e-s}') rate=$rate msg/s"
@@ -67,33 +73,63 @@ if [[ "${TARGET:-host}" == "server" ]]; then
   # The broker inside the EdgeConductor server, with its real hooks (anonymous sandbox topics outside devices/).
   dotnet build "$ROOT/src/EdgeConductor.Server" -c Release -nologo -v q >/dev/null
   ASPNETCORE_URLS="http://127.0.0.1:$((OUR_PORT + 1000))" EC_DATA_DIR="$WORK/ec-data" EC_MQTT_PORT="$OUR_PORT" EC_MQTTS_PORT=0 \
-  EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true EC_MQTT_MAX_QUEUED=1000000 EC_ADMIN_PASSWORD=fanin-bench-pw \
+  EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true EC_ADMIN_PASSWORD=fanin-bench-pw \
   Logging__LogLevel__Default=Warning "${DOTNET:-dotnet}" "$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll" > "$WORK/ours.log" 2>&1 &
   OURS=$!
   sleep 3
 else
-  "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" --max-queued 1000000 > "$WORK/ours.log" 2>&1 &
+  "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" > "$WORK/ours.log" 2>&1 &
   OURS=$!
 fi
 mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosq.log" 2>&1 &
 MOSQ=$!
-trap 'kill $OURS $MOSQ 2>/dev/null || true; rm -rf "$WORK"' EXIT
+"${DOTNET:-dotnet}" "$NET_DLL" --port "$NET_PORT" > "$WORK/mqttnet.log" 2>&1 &
+NET=$!
+trap 'kill $OURS $MOSQ $NET 2>/dev/null || true; rm -rf "$WORK"' EXIT
 sleep 1.5
 
-# Warm-up of our broker's JIT (small run, not counted).
-mosquitto_sub -p "$OUR_PORT" -t 'warm/#' -C 2000 >/dev/null & WPID=$!
-sleep 0.3; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$OUR_PORT" -t warm/x -l -q 1; wait $WPID || true
+# Warm-up of both .NET brokers' JIT (small run, not counted).
+for port in "$OUR_PORT" "$NET_PORT"; do
+  mosquitto_sub -p "$port" -t 'warm/#' -C 2000 >/dev/null & WPID=$!
+  sleep 0.3; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$port" -t warm/x -l -q 1; wait $WPID || true
+done
+
+ceiling_case() { # qos: one mosquitto_sub reading from ceiling.py
+  local qos=$1 out="$WORK/ceiling-q$qos.count"
+  rm -f "$WORK/ceiling.ready"
+  python3 "$HERE/ceiling.py" "$CEIL_PORT" "$TOTAL" "$qos" "$WORK"/pub*.txt > "$WORK/ceiling.ready" & local fake=$!
+  for _ in $(seq 1 300); do grep -q ready "$WORK/ceiling.ready" 2>/dev/null && break; sleep 0.1; done # pre-encoding done, listening
+  local start end
+  start=$(date +%s.%N)
+  timeout "$TIMEOUT" mosquitto_sub -p "$CEIL_PORT" -t 'bench/#' -q "$qos" -C "$TOTAL" -i "fanin-ceiling-$qos" 2>/dev/null | wc -l > "$out" || true
+  end=$(date +%s.%N)
+  wait "$fake" 2>/dev/null || true
+  local delivered rate
+  delivered=$(cat "$out")
+  rate=$(awk -v n="$delivered" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+  echo "ceiling qos=$qos read=$delivered/$TOTAL rate=$rate msg/s"
+  echo "$rate" >> "$WORK/ceiling-q$qos.rates"
+  echo "$delivered" >> "$WORK/ceiling-q$qos.delivered"
+}
 
 for round in $(seq 1 "$ROUNDS"); do
   for qos in 0 1; do
     run_case ours "$OUR_PORT" "$qos"
     run_case mosquitto "$MOSQ_PORT" "$qos"
+    run_case mqttnet "$NET_PORT" "$qos"
+    ceiling_case "$qos"
   done
 done
 
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-echo "--- summary: median of $ROUNDS rounds, messages delivered per second (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ---"
+worst() { sort -n "$1" | head -n 1; }
+echo "--- summary: TOTAL=$TOTAL from $PUBS publishers, default settings, median of $ROUNDS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ---"
 for qos in 0 1; do
-  o=$(median "$WORK/ours-q$qos.rates"); m=$(median "$WORK/mosquitto-q$qos.rates")
-  awk -v o="$o" -v m="$m" -v q="$qos" 'BEGIN { printf "QoS %d: EdgeConductor %d msg/s, Mosquitto %d msg/s, ratio %.2fx\n", q, o, m, (m > 0 ? o / m : 0) }'
+  c=$(median "$WORK/ceiling-q$qos.rates"); m=$(median "$WORK/mosquitto-q$qos.rates")
+  for name in ours mosquitto mqttnet; do
+    r=$(median "$WORK/$name-q$qos.rates"); d=$(worst "$WORK/$name-q$qos.delivered")
+    awk -v n="$name" -v q="$qos" -v r="$r" -v d="$d" -v t="$TOTAL" -v m="$m" -v c="$c" 'BEGIN {
+      printf "QoS %d %-9s %7d msg/s  delivered (worst round) %6.2f %%  %.2fx Mosquitto  %3.0f %% of the subscriber ceiling\n", q, n, r, 100 * d / t, (m > 0 ? r / m : 0), (c > 0 ? 100 * r / c : 0) }'
+  done
+  echo "QoS $qos ceiling (one mosquitto_sub reading a fake broker): $c msg/s"
 done
