@@ -3,6 +3,7 @@ using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Commands;
 using EdgeConductor.Server.Live;
 using EdgeConductor.Server.Mqtt;
+using EdgeConductor.Server.Mqtt.Acl;
 using EdgeConductor.Server.Notifications;
 using EdgeConductor.Server.Shadow;
 using EdgeConductor.Server.Telemetry;
@@ -141,6 +142,7 @@ public static class ServiceRegistration
         api.MapCommandsApi();
         api.MapStreamApi();
         api.MapNotificationsApi();
+        api.MapMqttAclApi();
         return app;
     }
 }

@@ -27,6 +27,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     // From the host's meter factory (which disposes it): /metrics shows this host's denials only.
     private readonly Meter _meter = meters.Create("EdgeConductor.Server.Mqtt");
     private Counter<long>? _denied;
+    private Acl.MqttAclStore? _acl;
     private DeviceStore Devices => services.GetRequiredService<DeviceStore>();
     private Counter<long> Denied => _denied ??= _meter.CreateCounter<long>("ec.mqtt.acl.denied", description: "Publishes and subscriptions refused by the device topic ACL.");
 
@@ -65,8 +66,10 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         {
             MqttPrincipal.Device d => filter.StartsWith($"{DeviceTopic.Root}/{d.Ref.Serial}/", StringComparison.Ordinal),
             // Wildcards are granted: delivery decides per message (AuthorizeDeliveryAsync). A literal serial must be the org's.
-            MqttPrincipal.Service => !DeviceTopic.TryParse(filter, out var serial, out _) || await rights.MayReadDeviceAsync(serial, ct),
-            MqttPrincipal.Anonymous => !DeviceTopic.NamesDeviceNamespace(filter),
+            MqttPrincipal.Service => DeviceTopic.NamesDeviceNamespace(filter) || !AclConfigured
+                ? !DeviceTopic.TryParse(filter, out var serial, out _) || await rights.MayReadDeviceAsync(serial, ct)
+                : AclMaySubscribe(client, filter),
+            MqttPrincipal.Anonymous => !DeviceTopic.NamesDeviceNamespace(filter) && AclMaySubscribe(client, filter),
             _ => false,
         };
         if (allowed) return MqttSubscribeAuthorization.Grant(subscription.QoS);
@@ -83,6 +86,8 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     {
         var topic = message.Topic;
         var inDevices = topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal);
+        if (!inDevices && client.Principal is MqttPrincipal.Service or MqttPrincipal.Anonymous && Acl.Current is { } acl)
+            return new(acl.MayRead(client.UserName, client.ClientId, topic)); // EC_MQTT_ACL_FILE governs outside devices/
         if (client.Principal is MqttPrincipal.Anonymous) return new(!inDevices);
         // $SYS/broker/… statistics: readable by service clients (and sandbox clients above), never by devices.
         if (!inDevices) return new(client.Principal is MqttPrincipal.Service && topic.StartsWith(MqttBroker.SysPrefix, StringComparison.Ordinal));
@@ -107,7 +112,12 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         }
 
         if (principal is MqttPrincipal.Anonymous)
-            return topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal) ? Deny("the devices/ namespace needs device credentials") : MqttPublishResult.Accept;
+            return topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal) ? Deny("the devices/ namespace needs device credentials")
+                : Acl.Current is { } anonymousAcl && !anonymousAcl.MayWrite(context.Client.UserName, context.Client.ClientId, topic) ? Deny("the ACL file does not allow this topic")
+                : MqttPublishResult.Accept;
+
+        if (principal is MqttPrincipal.Service && !DeviceTopic.NamesDeviceNamespace(topic) && Acl.Current is { } serviceAcl)
+            return serviceAcl.MayWrite(context.Client.UserName, context.Client.ClientId, topic) ? MqttPublishResult.Accept : Deny("the ACL file does not allow this topic");
 
         if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || DeviceTopic.InboundKind(rest) is not { } kind)
             return Deny("devices may publish only devices/{serial}/telemetry and devices/{serial}/shadow/reported");
@@ -204,6 +214,17 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         var owner = await services.GetRequiredService<LiveAccess>().GetOwnerAsync(serial, ct);
         return owner.Exists && owner.OrgId == s.OrgId ? new DeviceRef(owner.Id, serial, owner.OrgId) : null;
     }
+
+    private Acl.MqttAclStore Acl => _acl ??= services.GetRequiredService<Acl.MqttAclStore>();
+
+    private bool AclConfigured => Acl.Current is not null;
+
+    /// <summary>
+    /// EC_MQTT_ACL_FILE at SUBSCRIBE for a filter outside devices/: a read line must cover it. A filter whose first level is
+    /// a wildcard also spans devices/, so it is granted and delivery decides per message. No file: allowed.
+    /// </summary>
+    private bool AclMaySubscribe(MqttClientInfo client, string filter) =>
+        Acl.Current is not { } acl || filter.StartsWith('+') || filter.StartsWith('#') || acl.MaySubscribe(client.UserName, client.ClientId, filter);
 
     private static string InnerFilter(string filter) =>
         MqttTopic.TryParseShared(filter, out _, out var inner) ? inner : filter;

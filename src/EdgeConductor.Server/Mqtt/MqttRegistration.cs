@@ -13,6 +13,8 @@ internal static class MqttRegistration
         var s = builder.Services;
         s.AddSingleton(mqtt);
         s.AddSingleton<DeviceMqttHooks>();
+        s.AddSingleton<Acl.MqttAclStore>();
+        s.AddHostedService<Acl.MqttAclReloader>();
         s.AddSingleton(sp => new MqttBroker(new MqttBrokerOptions
         {
             Hooks = sp.GetRequiredService<DeviceMqttHooks>(),

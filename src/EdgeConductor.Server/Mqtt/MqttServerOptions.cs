@@ -37,6 +37,13 @@ public sealed class MqttServerOptions
     public int SysIntervalSeconds { get; set; } = 10;
 
     /// <summary>
+    /// Mosquitto-style ACL file for non-device clients (EC_MQTT_ACL_FILE; unset = built-in rules only): what service
+    /// (API-key) and sandbox clients may read, write and subscribe outside devices/. Reloaded on SIGHUP and by
+    /// POST /api/v1/mqtt/acl/reload. See docs/mqtt-server.md.
+    /// </summary>
+    public string? AclFile { get; set; }
+
+    /// <summary>
     /// Sessions one credential (a device, an API key, or all anonymous sandbox clients together) may hold at once
     /// (EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL, default 20). Beyond it the credential's longest-offline session is discarded;
     /// when all are online the CONNECT is refused (CONNACK 0x97 Quota exceeded / 3.1.1 return code 3).
@@ -71,6 +78,7 @@ public sealed class MqttServerOptions
         if (long.TryParse(config["EC_MQTT_MAX_QUEUED_BYTES"], out var qb) && qb >= 0) o.MaxQueuedBytes = qb;
         if (ushort.TryParse(config["EC_MQTT_MAX_KEEPALIVE"], out var ka) && ka > 0) o.MaxKeepAliveSeconds = ka;
         if (int.TryParse(config["EC_MQTT_SYS_INTERVAL"], out var si) && si >= 0) o.SysIntervalSeconds = si;
+        o.AclFile = string.IsNullOrWhiteSpace(config["EC_MQTT_ACL_FILE"]) ? null : config["EC_MQTT_ACL_FILE"];
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
         if (int.TryParse(config["EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL"], out var ms) && ms > 0) o.MaxSessionsPerCredential = ms;
         if (int.TryParse(config["EC_MQTT_MAX_SUBSCRIPTIONS"], out var mx) && mx > 0) o.MaxSubscriptionsPerSession = mx;

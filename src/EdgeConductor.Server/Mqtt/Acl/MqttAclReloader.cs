@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeConductor.Server.Mqtt.Acl;
+
+/// <summary>Reloads the ACL file on SIGHUP (like Mosquitto). A bad file is logged and the rules in force stay.</summary>
+internal sealed class MqttAclReloader(MqttAclStore store, ILogger<MqttAclReloader> log) : IHostedService, IDisposable
+{
+    private PosixSignalRegistration? _registration;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (store.Path is null || OperatingSystem.IsWindows()) return Task.CompletedTask;
+        _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true; // SIGHUP means "reload" here, not "terminate"
+            try
+            {
+                store.Reload();
+            }
+            catch (Exception ex) when (ex is MqttAclFormatException or IOException or UnauthorizedAccessException)
+            {
+                log.LogError("SIGHUP: EC_MQTT_ACL_FILE {Path} not reloaded, the previous rules stay: {Error}", store.Path, ex.Message);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _registration?.Dispose();
+}
