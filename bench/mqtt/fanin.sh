@@ -76,7 +76,6 @@ if [[ "${TARGET:-host}" == "server" ]]; then
   EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true EC_ADMIN_PASSWORD=fanin-bench-pw \
   Logging__LogLevel__Default=Warning "${DOTNET:-dotnet}" "$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll" > "$WORK/ours.log" 2>&1 &
   OURS=$!
-  sleep 3
 else
   "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" > "$WORK/ours.log" 2>&1 &
   OURS=$!
@@ -86,7 +85,11 @@ MOSQ=$!
 "${DOTNET:-dotnet}" "$NET_DLL" --port "$NET_PORT" > "$WORK/mqttnet.log" 2>&1 &
 NET=$!
 trap 'kill $OURS $MOSQ $NET 2>/dev/null || true; rm -rf "$WORK"' EXIT
-sleep 1.5
+wait_port() { # the broker on port $1 accepts connections (up to 120 s: a loaded machine starts .NET slowly)
+  for _ in $(seq 1 1200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on $1; logs:"; cat "$WORK"/*.log; exit 1
+}
+for port in "$OUR_PORT" "$MOSQ_PORT" "$NET_PORT"; do wait_port "$port"; done
 
 # Warm-up of both .NET brokers' JIT (small run, not counted).
 for port in "$OUR_PORT" "$NET_PORT"; do
