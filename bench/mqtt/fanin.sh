@@ -46,10 +46,11 @@ CONF
 
 run_case() { # name port qos
   local name=$1 port=$2 qos=$3
-  local out="$WORK/$name-q$qos.count"
-  ( timeout "$TIMEOUT" mosquitto_sub -p "$port" -t 'bench/#' -q "$qos" -C "$TOTAL" -i "fanin-sub-$name-$qos" 2>/dev/null | wc -l > "$out" ) &
+  local out="$WORK/$name-q$qos.count" raw="$WORK/$name-q$qos.raw"
+  # -d prints "Subscribed" once the SUBACK is in: publishers start only then (a loaded machine is slow to subscribe).
+  timeout "$TIMEOUT" mosquitto_sub -d -p "$port" -t 'bench/#' -q "$qos" -C "$TOTAL" -i "fanin-sub-$name-$qos" > "$raw" 2>/dev/null &
   local subpid=$!
-  sleep 0.7
+  for _ in $(seq 1 600); do grep -q '^Subscribed' "$raw" 2>/dev/null && break; sleep 0.05; done
   local start end
   start=$(date +%s.%N)
   local pids=()
@@ -60,6 +61,8 @@ run_case() { # name port qos
   wait "$subpid" || true
   end=$(date +%s.%N)
   for pid in "${pids[@]}"; do wait "$pid" || true; done
+  grep -c '^{"device"' "$raw" > "$out" || true
+  rm -f "$raw"
   local delivered
   delivered=$(cat "$out")
   echo "$delivered" >> "$WORK/$name-q$qos.delivered"
@@ -93,8 +96,8 @@ for port in "$OUR_PORT" "$MOSQ_PORT" "$NET_PORT"; do wait_port "$port"; done
 
 # Warm-up of both .NET brokers' JIT (small run, not counted).
 for port in "$OUR_PORT" "$NET_PORT"; do
-  mosquitto_sub -p "$port" -t 'warm/#' -C 2000 >/dev/null & WPID=$!
-  sleep 0.3; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$port" -t warm/x -l -q 1; wait $WPID || true
+  timeout 60 mosquitto_sub -p "$port" -t 'warm/#' -C 2000 -W 60 >/dev/null & WPID=$!
+  sleep 1; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$port" -t warm/x -l -q 1; wait $WPID || true
 done
 
 ceiling_case() { # qos: one mosquitto_sub reading from ceiling.py
