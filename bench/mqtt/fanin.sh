@@ -96,8 +96,8 @@ for port in "$OUR_PORT" "$MOSQ_PORT" "$NET_PORT"; do wait_port "$port"; done
 
 # Warm-up of both .NET brokers' JIT (small run, not counted).
 for port in "$OUR_PORT" "$NET_PORT"; do
-  timeout 60 mosquitto_sub -p "$port" -t 'warm/#' -C 2000 -W 60 >/dev/null & WPID=$!
-  sleep 1; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$port" -t warm/x -l -q 1; wait $WPID || true
+  timeout 60 mosquitto_sub -p "$port" -t 'warm/#' -C 2000 -W 60 -i warm-sub >/dev/null & WPID=$!
+  sleep 1; head -n 2000 "$WORK/pub1.txt" | mosquitto_pub -p "$port" -t warm/x -l -q 1 -i warm-pub || true; wait $WPID || true
 done
 
 ceiling_case() { # qos: one mosquitto_sub reading from ceiling.py
