@@ -20,14 +20,21 @@ public sealed partial class MqttBroker
     /// <summary>Routes a message to every matching session (one copy per session; one member per shared group).</summary>
     internal ValueTask RouteAsync(MqttApplicationMessage message, MqttSession? publisher)
     {
-        if (message.Retain && Options.RetainAvailable && !_retained.Set(message, Options.MaxRetainedMessages))
+        List<Task>? waits = null;
+        if (message.Retain && Options.RetainAvailable)
         {
-            Metrics.MessageDropped("retained_limit");
+            if (!_retained.Set(message, Options.MaxRetainedMessages))
+            {
+                Metrics.MessageDropped("retained_limit");
+            }
+            else
+            {
+                PersistRetained(message, ref waits);
+            }
         }
 
         var matches = t_matches ??= [];
         var shared = t_shared ??= [];
-        List<Task>? waits = null;
         try
         {
             _index.Match(message.Topic, matches, shared, PreferOnline);
@@ -121,6 +128,7 @@ public sealed partial class MqttBroker
             return;
         }
 
+        item = PersistQueued(session, item, ref waits);
         if (session.QueueWriter.TryWrite(item))
         {
             connection?.Signal();
@@ -129,6 +137,7 @@ public sealed partial class MqttBroker
 
         if (item.QoS == MqttQualityOfService.AtMostOnce || connection is null || Options.QueueFullWaitTimeout <= TimeSpan.Zero)
         {
+            PersistDropped(item);
             session.CountDrop();
             Metrics.MessageDropped(item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
             return;
@@ -192,6 +201,7 @@ public sealed partial class MqttBroker
         }
         catch (OperationCanceledException)
         {
+            PersistDropped(item);
             session.CountDrop();
             Metrics.MessageDropped("queue_full");
         }
@@ -205,6 +215,7 @@ public sealed partial class MqttBroker
             var isNew = !session.Subscriptions.ContainsKey(subscription.Filter);
             session.Subscriptions[subscription.Filter] = record;
             _index.Add(IndexFilter(session, subscription.Filter), session, record);
+            PersistSubscription(session, record);
             return isNew;
         }
     }
@@ -219,6 +230,7 @@ public sealed partial class MqttBroker
             }
 
             _index.Remove(IndexFilter(session, filter), session);
+            PersistUnsubscription(session, filter);
             return true;
         }
     }

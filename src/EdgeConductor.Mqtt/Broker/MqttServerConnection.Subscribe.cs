@@ -51,6 +51,7 @@ internal sealed partial class MqttServerConnection
             codes.Add((MqttReasonCode)(byte)qos);
         }
 
+        await _broker.FlushStateAsync().ConfigureAwait(false); // granted subscriptions are stored before SUBACK (no-op without a state store)
         Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
         foreach (var (subscription, isNew) in granted)
         {
