@@ -71,6 +71,7 @@ public static class ServiceRegistration
         }));
 
         builder.AddBuiltInBroker(options);
+        s.AddBrokerState(builder.Configuration);
         AddHardening(builder);
         return builder;
     }
