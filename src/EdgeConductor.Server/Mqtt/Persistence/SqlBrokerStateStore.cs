@@ -128,12 +128,45 @@ public sealed class SqlBrokerStateStore(Database db, BrokerOwnerCheck owners, IL
     private static uint[]? ParseIds(string? ids) =>
         string.IsNullOrEmpty(ids) ? null : [.. ids.Split(',').Select(i => uint.Parse(i, CultureInfo.InvariantCulture))];
 
-    private sealed record RetainedRow(string Topic, byte[] Message, string? Sender, long? ExpiresAt);
+    // Rows are classes with settable properties (not positional records): Dapper then converts column types per property,
+    // and PostgreSQL INTEGER (int4) and SQLite INTEGER (int8) both fill a long.
+    private sealed class RetainedRow
+    {
+        public string Topic { get; set; } = "";
+        public byte[] Message { get; set; } = [];
+        public string? Sender { get; set; }
+        public long? ExpiresAt { get; set; }
+    }
 
-    private sealed record SessionRow(string Owner, string ClientId, long ExpiryInterval, long? ExpiresAt);
+    private sealed class SessionRow
+    {
+        public string Owner { get; set; } = "";
+        public string ClientId { get; set; } = "";
+        public long ExpiryInterval { get; set; }
+        public long? ExpiresAt { get; set; }
+    }
 
-    private sealed record SubscriptionRow(string Owner, string ClientId, string Filter, long Options, long SubscriptionId);
+    private sealed class SubscriptionRow
+    {
+        public string Owner { get; set; } = "";
+        public string ClientId { get; set; } = "";
+        public string Filter { get; set; } = "";
+        public long Options { get; set; }
+        public long SubscriptionId { get; set; }
+    }
 
-    private sealed record QueueRow(long Id, string Owner, string ClientId, byte[] Message, string? Sender, long Qos, long RetainFlag,
-        string? SubscriptionIds, long? ExpiresAt, long PacketId, long Released);
+    private sealed class QueueRow
+    {
+        public long Id { get; set; }
+        public string Owner { get; set; } = "";
+        public string ClientId { get; set; } = "";
+        public byte[] Message { get; set; } = [];
+        public string? Sender { get; set; }
+        public long Qos { get; set; }
+        public long RetainFlag { get; set; }
+        public string? SubscriptionIds { get; set; }
+        public long? ExpiresAt { get; set; }
+        public long PacketId { get; set; }
+        public long Released { get; set; }
+    }
 }
