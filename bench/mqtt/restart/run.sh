@@ -26,11 +26,14 @@ start_server() {
   ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" EC_DATA_DIR="$WORK/data" EC_DATABASE="${EC_DATABASE:-}" \
   EC_MQTT_PORT="$MQTT_PORT" EC_MQTTS_PORT=0 EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true \
   EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL=$((N + 10)) EC_ADMIN_EMAIL=admin@bench.test EC_ADMIN_PASSWORD=bench-password-123 \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__EdgeConductor.Server.Mqtt.Persistence=Information \
+  env Logging__LogLevel__Default=Warning "Logging__LogLevel__EdgeConductor.Server.Mqtt.Persistence=Information" \
     dotnet "$SERVER_DLL" > "$WORK/server-$1.log" 2>&1 &
   SERVER=$!
   local t0; t0=$(date +%s%N)
-  until curl -sf "http://127.0.0.1:$HTTP_PORT/ready" >/dev/null; do sleep 0.05; done
+  until curl -sf "http://127.0.0.1:$HTTP_PORT/ready" >/dev/null; do
+    kill -0 "$SERVER" 2>/dev/null || { echo "server exited:"; cat "$WORK/server-$1.log"; exit 1; }
+    sleep 0.05
+  done
   echo "server start $1: ready after $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 }
 
@@ -40,6 +43,7 @@ start_server first
 dotnet "$MAKER_DLL" "$MQTT_PORT" "$N" create
 stop_server
 start_server second
+grep -o "Read the stored MQTT broker state.*" "$WORK/server-second.log" || true
 grep -o "MQTT broker state restored.*" "$WORK/server-second.log" || { echo "no restore line"; cat "$WORK/server-second.log"; }
 dotnet "$MAKER_DLL" "$MQTT_PORT" "$N" check
 stop_server

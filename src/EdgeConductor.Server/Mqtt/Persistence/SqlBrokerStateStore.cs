@@ -18,6 +18,7 @@ public sealed class SqlBrokerStateStore(Database db, BrokerOwnerCheck owners, IL
     /// <inheritdoc />
     public async Task<BrokerStateSnapshot> LoadAsync(CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var conn = await db.OpenAsync(cancellationToken);
         var retained = (await conn.QueryAsync<RetainedRow>("SELECT topic, message, sender, expires_at FROM mqtt_retained"))
             .Select(r => new StoredRetainedMessage(r.Topic, r.Message, r.Sender, r.ExpiresAt)).ToList();
@@ -49,6 +50,8 @@ public sealed class SqlBrokerStateStore(Database db, BrokerOwnerCheck owners, IL
                 "SELECT id, owner, client_id, message, sender, qos, retain_flag, subscription_ids, expires_at, packet_id, released FROM mqtt_queue ORDER BY id"))
             .Select(r => new StoredQueuedMessage(r.Id, new MqttSessionKey(r.Owner, r.ClientId), r.Message, r.Sender, (byte)r.Qos, r.RetainFlag != 0,
                 ParseIds(r.SubscriptionIds), r.ExpiresAt, (ushort)r.PacketId, r.Released != 0)).ToList();
+        log.LogInformation("Read the stored MQTT broker state ({Sessions} sessions, {Subscriptions} subscriptions, {Queued} queued, {Retained} retained) in {Ms:F0} ms",
+            sessions.Count - gone.Count, subscriptions.Count, queued.Count, retained.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return new BrokerStateSnapshot(retained,
             [.. sessions.Except(gone).Select(s => new StoredSession(new MqttSessionKey(s.Owner, s.ClientId), (uint)s.ExpiryInterval, s.ExpiresAt))],
             subscriptions, queued);
