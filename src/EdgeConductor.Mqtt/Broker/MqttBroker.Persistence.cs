@@ -72,6 +72,7 @@ public sealed partial class MqttBroker
                     session.ExpiryInterval = stored.ExpiryInterval;
                     session.ExpiresAtTicks = expires;
                     session.DetachedAtTicks = now;
+                    session.Stored = true;
                     AddSessionLocked(session);
                     restored[stored.Key] = session;
                     if (stored.ExpiresAtUnixMs is null)
@@ -206,10 +207,12 @@ public sealed partial class MqttBroker
         session.OnPersistedDone ??= id => writer.Add(new BrokerStateChange.MessageDone(id));
         if (session.ExpiryInterval != 0)
         {
+            session.Stored = true;
             _ = writer.Add(new BrokerStateChange.SessionSaved(new StoredSession(session.Key, session.ExpiryInterval, null)));
         }
-        else if (present)
+        else if (present && session.Stored)
         {
+            session.Stored = false;
             _ = writer.Add(new BrokerStateChange.SessionDeleted(session.Key));
         }
     }
@@ -217,7 +220,7 @@ public sealed partial class MqttBroker
     /// <summary>A persistent session went offline: its absolute expiry is stored.</summary>
     private void PersistDetached(MqttSession session)
     {
-        if (StateWriter is { } writer && session.ExpiryInterval != 0)
+        if (session.Stored && session.ExpiryInterval != 0 && StateWriter is { } writer)
         {
             _ = writer.Add(new BrokerStateChange.SessionSaved(new StoredSession(session.Key, session.ExpiryInterval, BrokerStateCodec.ToUnixMs(session.ExpiresAtTicks))));
         }
@@ -226,15 +229,16 @@ public sealed partial class MqttBroker
     /// <summary>A session ended (clean start, expiry, eviction, a non-persistent disconnect): its rows go.</summary>
     private void PersistDiscarded(MqttSession session)
     {
-        if (!_loadingState && StateWriter is { } writer)
+        if (!_loadingState && session.Stored && StateWriter is { } writer)
         {
+            session.Stored = false;
             _ = writer.Add(new BrokerStateChange.SessionDeleted(session.Key));
         }
     }
 
     private void PersistSubscription(MqttSession session, MqttSubscription record)
     {
-        if (!_loadingState && session.ExpiryInterval != 0 && StateWriter is { } writer)
+        if (!_loadingState && session.Stored && session.ExpiryInterval != 0 && StateWriter is { } writer)
         {
             _ = writer.Add(new BrokerStateChange.SubscriptionSaved(new StoredSubscription(
                 session.Key, record.Filter, BrokerStateCodec.EncodeOptions(record.Options), record.SubscriptionIds is [var id] ? id : 0)));
@@ -243,7 +247,7 @@ public sealed partial class MqttBroker
 
     private void PersistUnsubscription(MqttSession session, string filter)
     {
-        if (session.ExpiryInterval != 0 && StateWriter is { } writer)
+        if (session.Stored && StateWriter is { } writer)
         {
             _ = writer.Add(new BrokerStateChange.SubscriptionDeleted(session.Key, filter));
         }
@@ -273,7 +277,7 @@ public sealed partial class MqttBroker
     /// </summary>
     private QueuedMessage PersistQueued(MqttSession session, QueuedMessage item, ref List<Task>? waits)
     {
-        if (item.QoS == MqttQualityOfService.AtMostOnce || session.ExpiryInterval == 0 || session.Discarded || StateWriter is not { } writer)
+        if (item.QoS == MqttQualityOfService.AtMostOnce || !session.Stored || session.ExpiryInterval == 0 || session.Discarded || StateWriter is not { } writer)
         {
             return item;
         }

@@ -145,6 +145,7 @@ internal sealed partial class MqttServerConnection
             }
         }
 
+        await _broker.FlushStateAsync().ConfigureAwait(false); // removals stored before UNSUBACK (no-op without a state store)
         Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
     }
 }

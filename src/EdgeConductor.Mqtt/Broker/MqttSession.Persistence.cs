@@ -5,6 +5,9 @@ internal sealed partial class MqttSession
     /// <summary>Told when a stored queued message is done (acknowledged, dropped, withdrawn); null without a state store.</summary>
     public Action<long>? OnPersistedDone { get; set; }
 
+    /// <summary>Whether the state store holds a row for this session (so ending it must delete that row).</summary>
+    public bool Stored { get; set; }
+
     private void Persisted(long persistId)
     {
         if (persistId != 0)
