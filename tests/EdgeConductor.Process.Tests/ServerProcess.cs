@@ -18,10 +18,14 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private readonly string _synchronous;
 
-    public ServerProcess(string dataDir, string synchronous = "full")
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    /// <param name="environment">Extra settings (EC_* variables) for the server process.</param>
+    public ServerProcess(string dataDir, string synchronous = "full", IReadOnlyDictionary<string, string>? environment = null)
     {
         DataDir = dataDir;
         _synchronous = synchronous;
+        _environment = environment ?? new Dictionary<string, string>();
         (HttpPort, MqttPort) = (EdgeConductor.Testing.TestPorts.Free(), EdgeConductor.Testing.TestPorts.Free());
     }
 
@@ -50,6 +54,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         psi.Environment["EC_ADMIN_EMAIL"] = AdminEmail;
         psi.Environment["EC_ADMIN_PASSWORD"] = AdminPassword;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in _environment) psi.Environment[name] = value;
         _process = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException("Could not start the server.");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };

@@ -16,6 +16,9 @@ internal sealed class InflightMessage
     /// <summary>Send order, for in-order redelivery on reconnect.</summary>
     public long Sequence { get; }
 
+    /// <summary>Id of the message's row in the broker state store, 0 when not stored.</summary>
+    public long PersistId { get; init; }
+
     /// <summary>QoS 2: PUBREC received, PUBREL sent, awaiting PUBCOMP.</summary>
     public bool Released { get; set; }
 }

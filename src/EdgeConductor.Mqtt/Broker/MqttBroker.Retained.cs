@@ -22,7 +22,10 @@ public sealed partial class MqttBroker
         _retained.Collect(filter, long.MinValue, matches);
         foreach (var message in matches)
         {
-            _retained.Set(CreateMessage(message.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtMostOnce, true, null, null), int.MaxValue);
+            var delete = CreateMessage(message.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtMostOnce, true, null, null);
+            _retained.Set(delete, int.MaxValue);
+            List<Task>? ignored = null;
+            PersistRetained(delete, ref ignored);
         }
 
         return matches.Count;

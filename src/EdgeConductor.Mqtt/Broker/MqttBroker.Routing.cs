@@ -20,14 +20,21 @@ public sealed partial class MqttBroker
     /// <summary>Routes a message to every matching session (one copy per session; one member per shared group).</summary>
     internal ValueTask RouteAsync(MqttApplicationMessage message, MqttSession? publisher)
     {
-        if (message.Retain && Options.RetainAvailable && !_retained.Set(message, Options.MaxRetainedMessages))
+        List<Task>? waits = null;
+        if (message.Retain && Options.RetainAvailable)
         {
-            Metrics.MessageDropped("retained_limit");
+            if (!_retained.Set(message, Options.MaxRetainedMessages))
+            {
+                Metrics.MessageDropped("retained_limit");
+            }
+            else
+            {
+                PersistRetained(message, ref waits);
+            }
         }
 
         var matches = t_matches ??= [];
         var shared = t_shared ??= [];
-        List<Task>? waits = null;
         try
         {
             _index.Match(message.Topic, matches, shared, PreferOnline);
@@ -121,6 +128,7 @@ public sealed partial class MqttBroker
             return;
         }
 
+        item = PersistQueued(session, item, ref waits);
         if (connection is not null && session.HasOverflow)
         {
             // Messages already wait in the byte-budgeted overflow: this one queues behind them (order per publisher).
@@ -130,6 +138,7 @@ public sealed partial class MqttBroker
             }
             else
             {
+                PersistDropped(item);
                 DropForClient(session, "byte_budget");
             }
 
@@ -159,6 +168,7 @@ public sealed partial class MqttBroker
 
         if (item.QoS == MqttQualityOfService.AtMostOnce || connection is null || Options.QueueFullWaitTimeout <= TimeSpan.Zero)
         {
+            PersistDropped(item);
             if (connection is not null)
             {
                 DropForClient(session, item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
@@ -236,6 +246,7 @@ public sealed partial class MqttBroker
         }
         catch (OperationCanceledException)
         {
+            PersistDropped(item);
             session.CountDrop();
             Metrics.MessageDropped("queue_full");
         }
@@ -249,6 +260,7 @@ public sealed partial class MqttBroker
             var isNew = !session.Subscriptions.ContainsKey(subscription.Filter);
             session.Subscriptions[subscription.Filter] = record;
             _index.Add(IndexFilter(session, subscription.Filter), session, record);
+            PersistSubscription(session, record);
             return isNew;
         }
     }
@@ -263,6 +275,7 @@ public sealed partial class MqttBroker
             }
 
             _index.Remove(IndexFilter(session, filter), session);
+            PersistUnsubscription(session, filter);
             return true;
         }
     }

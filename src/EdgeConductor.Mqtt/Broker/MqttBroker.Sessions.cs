@@ -48,7 +48,7 @@ public sealed partial class MqttBroker
                             return (null, false);
                         }
 
-                        session = new MqttSession(key, Options.MaxQueuedMessages);
+                        session = NewSession(key);
                         AddSessionLocked(session);
                         present = false;
                     }
@@ -63,6 +63,7 @@ public sealed partial class MqttBroker
                     session.Connection = connection;
                     session.ExpiryInterval = expiryInterval;
                     session.ExpiresAtTicks = 0;
+                    PersistAttached(session, present);
                     Interlocked.Increment(ref _connectedCount);
                     if (wills is not null)
                     {
@@ -176,6 +177,11 @@ public sealed partial class MqttBroker
                     session.ExpiresAtTicks = now + (session.ExpiryInterval * TimeSpan.TicksPerSecond);
                 }
 
+                if (!removed)
+                {
+                    PersistDetached(session);
+                }
+
                 if (will is not null)
                 {
                     var delay = will.Properties?.WillDelayInterval ?? 0;
@@ -225,6 +231,7 @@ public sealed partial class MqttBroker
     private void DiscardSessionLocked(MqttSession session)
     {
         session.Discarded = true;
+        PersistDiscarded(session);
         if (session.HasSubscriptions)
         {
             foreach (var filter in session.Subscriptions.Keys)

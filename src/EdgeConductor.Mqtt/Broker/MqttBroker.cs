@@ -242,6 +242,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
         }
 
         await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        await DisposeStateWriterAsync().ConfigureAwait(false);
         Metrics.Dispose();
     }
 }

@@ -3,7 +3,7 @@ using EdgeConductor.Mqtt.Protocol;
 namespace EdgeConductor.Mqtt.Broker;
 
 /// <summary>Broker settings: hooks, clock, limits. Limits that protect memory (queues, subscriptions, sessions per owner) are never unbounded by accident.</summary>
-public sealed class MqttBrokerOptions
+public sealed partial class MqttBrokerOptions
 {
     public IMqttBrokerHooks Hooks { get; set; } = MqttBrokerHooks.AllowAll;
 

@@ -293,7 +293,7 @@ internal sealed partial class MqttServerConnection
                 lock (session.SyncRoot)
                 {
                     packet.PacketId = session.NextPacketId();
-                    session.AddInflight(packet);
+                    session.AddInflight(packet, item.PersistId);
                 }
             }
 

@@ -51,6 +51,7 @@ internal sealed partial class MqttServerConnection
             codes.Add((MqttReasonCode)(byte)qos);
         }
 
+        await _broker.FlushStateAsync().ConfigureAwait(false); // granted subscriptions are stored before SUBACK (no-op without a state store)
         Send(new SubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
         foreach (var (subscription, isNew) in granted)
         {
@@ -144,6 +145,7 @@ internal sealed partial class MqttServerConnection
             }
         }
 
+        await _broker.FlushStateAsync().ConfigureAwait(false); // removals stored before UNSUBACK (no-op without a state store)
         Send(new UnsubAckPacket { PacketId = packet.PacketId, ReasonCodes = codes });
     }
 }

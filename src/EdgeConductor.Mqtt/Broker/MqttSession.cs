@@ -116,8 +116,8 @@ internal sealed partial class MqttSession
     }
 
     /// <summary>Caller holds <see cref="SyncRoot"/>.</summary>
-    public void AddInflight(PublishPacket packet) =>
-        (_inflight ??= [])[packet.PacketId] = new InflightMessage(packet, ++_sequence);
+    public void AddInflight(PublishPacket packet, long persistId = 0) =>
+        (_inflight ??= [])[packet.PacketId] = new InflightMessage(packet, ++_sequence) { PersistId = persistId };
 
     /// <summary>Caller holds <see cref="SyncRoot"/>.</summary>
     public int InflightCountUnsafe => _inflight?.Count ?? 0;
@@ -131,6 +131,7 @@ internal sealed partial class MqttSession
                 (expectReleased ? entry.Released : entry.Packet.QoS == MqttQualityOfService.AtLeastOnce))
             {
                 _inflight.Remove(packetId);
+                Persisted(entry.PersistId);
                 return true;
             }
 
@@ -151,6 +152,7 @@ internal sealed partial class MqttSession
             if (failed)
             {
                 _inflight.Remove(packetId);
+                Persisted(entry.PersistId);
             }
             else
             {
@@ -211,6 +213,7 @@ internal sealed partial class MqttSession
                     if (!entry.Released && !keep(entry.Packet.Topic))
                     {
                         _inflight.Remove(id);
+                        Persisted(entry.PersistId);
                         dropped++;
                     }
                 }
@@ -219,6 +222,7 @@ internal sealed partial class MqttSession
             if (Stash is { } stash && !keep(stash.Message.Topic))
             {
                 Stash = null;
+                Persisted(stash.PersistId);
                 dropped++;
             }
 
@@ -233,6 +237,7 @@ internal sealed partial class MqttSession
                     }
                     else
                     {
+                        Persisted(item.PersistId);
                         dropped++;
                     }
                 }
@@ -241,6 +246,7 @@ internal sealed partial class MqttSession
                 {
                     if (!_queue.Writer.TryWrite(item))
                     {
+                        Persisted(item.PersistId);
                         CountDrop();
                     }
                 }

@@ -97,6 +97,13 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
             """, d);
     }
 
+    /// <summary>Whether a device with this id still exists (the broker's restored sessions are kept only for devices that do).</summary>
+    public async Task<bool> ExistsAsync(string id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM devices WHERE id = @id", new { id }) > 0;
+    }
+
     public async Task DeleteAsync(string id, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);

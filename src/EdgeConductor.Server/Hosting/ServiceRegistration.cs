@@ -72,6 +72,7 @@ public static class ServiceRegistration
         }));
 
         builder.AddBuiltInBroker(options);
+        s.AddBrokerState(builder.Configuration);
         AddHardening(builder);
         return builder;
     }

@@ -25,6 +25,7 @@ internal sealed class ShutdownSequence(MqttBroker broker, ILogger<ShutdownSequen
         {
             var open = await broker.DisconnectAllAsync(MqttDisconnectWait, cancellationToken);
             if (open > 0) log.LogWarning("{Count} MQTT connection(s) did not close within {Wait}; Kestrel closes them", open, MqttDisconnectWait);
+            await broker.SaveStateAsync(cancellationToken); // in-flight packet ids, and every change durable (docs/mqtt-server.md, "Persistence")
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {

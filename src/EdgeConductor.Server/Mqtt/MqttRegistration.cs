@@ -30,6 +30,7 @@ internal static class MqttRegistration
             MaximumSessionExpiryInterval = mqtt.SessionExpirySeconds,
             PersistentSessionExpiryV311 = TimeSpan.FromSeconds(mqtt.SessionExpirySeconds),
             MeterFactory = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            StateStore = sp.GetService<EdgeConductor.Mqtt.Broker.Persistence.IBrokerStateStore>(),
             OnError = (ex, where) => sp.GetRequiredService<ILogger<MqttBroker>>().LogError(ex, "MQTT broker error in {Where}", where),
         }));
         s.AddSingleton<MqttAccessRevalidator>();

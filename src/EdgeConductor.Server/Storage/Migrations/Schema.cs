@@ -181,5 +181,45 @@ public static class Schema
         new(4, "users_disabled", """
             ALTER TABLE users ADD COLUMN disabled_at BIGINT;
             """),
+        // MQTT broker state that survives restarts (docs/mqtt-server.md, "Persistence"). Sessions are keyed by (owner, client id)
+        // as in the broker; messages are opaque MQTT 5 PUBLISH encodings; expires_at are absolute Unix ms (NULL = never / online);
+        // expiry_interval is seconds (4294967295 = never). mqtt_queue ids are assigned by the broker, in delivery order.
+        new(5, "mqtt_broker_state", """
+            CREATE TABLE mqtt_retained (
+                topic TEXT PRIMARY KEY,
+                message {{BLOB}} NOT NULL,
+                sender TEXT,
+                expires_at BIGINT
+            );
+            CREATE TABLE mqtt_sessions (
+                owner TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                expiry_interval BIGINT NOT NULL,
+                expires_at BIGINT,
+                PRIMARY KEY (owner, client_id)
+            );
+            CREATE TABLE mqtt_subscriptions (
+                owner TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                filter TEXT NOT NULL,
+                options INTEGER NOT NULL,
+                subscription_id BIGINT NOT NULL,
+                PRIMARY KEY (owner, client_id, filter)
+            );
+            CREATE TABLE mqtt_queue (
+                id BIGINT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                client_id TEXT NOT NULL,
+                message {{BLOB}} NOT NULL,
+                sender TEXT,
+                qos INTEGER NOT NULL,
+                retain_flag INTEGER NOT NULL,
+                subscription_ids TEXT,
+                expires_at BIGINT,
+                packet_id INTEGER NOT NULL DEFAULT 0,
+                released INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_mqtt_queue_session ON mqtt_queue(owner, client_id);
+            """),
     ];
 }
