@@ -19,7 +19,7 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
     public async ValueTask<IngestResult> ReceiveAsync(DeviceRef device, DeviceMessageKind kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var parsed = DevicePayload.TryParse(payload.Span, now, allowNull: kind == DeviceMessageKind.ShadowReported, out var error);
+        var parsed = DevicePayload.TryParseMessage(payload.Span, now, allowNull: kind == DeviceMessageKind.ShadowReported, out var error);
         if (parsed is null)
         {
             metrics.Messages.Add(1, new("kind", Kind(kind)), new("result", "rejected"));
@@ -37,7 +37,7 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
         // Not cancelled by ct once queued: the caller must learn whether it was stored.
         await item.Done.Task;
         metrics.Messages.Add(1, new("kind", Kind(kind)), new("result", "accepted"));
-        return IngestResult.Ok(parsed.Ts);
+        return IngestResult.Ok(parsed.Max(p => p.Ts)) with { Readings = parsed.Count, Duplicates = item.Duplicates };
     }
 
     internal static string Kind(DeviceMessageKind kind) => kind == DeviceMessageKind.Telemetry ? "telemetry" : "shadow_reported";
