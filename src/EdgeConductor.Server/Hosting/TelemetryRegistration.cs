@@ -31,6 +31,7 @@ internal static class TelemetryRegistration
         s.AddSingleton<ShadowStore>();
         s.AddSingleton<DesiredStateService>();
         s.AddSingleton<CommandStore>();
+        s.AddSingleton<CommandAcks>();
         s.AddSingleton<DeviceEventHub>();
         s.AddSingleton<NotificationStore>();
         s.TryAddSingleton<INotifier, StoreNotifier>();
