@@ -19,7 +19,7 @@ namespace EdgeConductor.Server.Common;
 /// </summary>
 public static class JsonTree
 {
-    /// <summary>The deepest nesting of objects and arrays, counted from a document's top-level members (1).</summary>
+    /// <summary>The longest path to a leaf, in names (and array levels): top-level members are at level 1, so an object or array at level 6 is refused.</summary>
     public const int MaxDepth = 6;
 
     /// <summary>The longest string value, in UTF-16 characters.</summary>
@@ -58,7 +58,7 @@ public static class JsonTree
                 error = $"field '{path}' is null; null is only allowed in a shadow patch, to delete a key";
                 return false;
             case JsonTokenType.StartObject:
-                if (depth > MaxDepth) { error = $"field '{path}' nests deeper than {MaxDepth} levels"; return false; }
+                if (depth >= MaxDepth) { error = $"field '{path}' nests deeper than {MaxDepth} levels"; return false; }
                 var obj = new JsonObject();
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
@@ -73,7 +73,7 @@ public static class JsonTree
                 value = obj;
                 return true;
             case JsonTokenType.StartArray:
-                if (depth > MaxDepth) { error = $"field '{path}' nests deeper than {MaxDepth} levels"; return false; }
+                if (depth >= MaxDepth) { error = $"field '{path}' nests deeper than {MaxDepth} levels"; return false; }
                 var array = new JsonArray();
                 var i = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -67,4 +67,31 @@ public sealed class TelemetryObserverTests : IAsyncLifetime
         do seen = await _observer.Seen.Reader.ReadAsync(timeout.Token); while (seen.Device.Serial != d.Serial);
         Assert.Equal("n", Assert.Single(seen.Readings).Key);
     }
+
+    [Fact]
+    public async Task ABufferedArray_GivesOneReadingPerStoredReading_WithItsOwnTs_AndAReSentBufferOnlyItsNewReading()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        var d = await org.DeviceAsync();
+        using var http = _server.Http();
+        const long t0 = 1_790_000_000_000;
+        var buffer = $$"""[{"n":2,"ts":{{t0 + 2000}}},{"n":1,"ts":{{t0 + 1000}}},{"n":3,"ts":{{t0 + 3000}}}]""";
+        using (var r = await http.PostRawAsync($"devices/{d.Serial}/telemetry", buffer, d.Secret))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // The same buffer re-sent (its response was lost) with one new reading: only the new one is stored and observed.
+        var resent = buffer[..^1] + $$""",{"n":4,"ts":{{t0 + 4000}}}]""";
+        var published = await Mosquitto.PublishAsync(d, "telemetry", resent, 1, 5);
+        Assert.Equal(0, published.ExitCode);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<CommittedReading>();
+        while (seen.Count < 4)
+        {
+            var r = await _observer.Seen.Reader.ReadAsync(timeout.Token);
+            if (r.Device.Serial == d.Serial) seen.Add(r);
+        }
+        Assert.Equal(new long[] { 2, 1, 3, 4 }, seen.Select(r => Assert.Single(r.Readings).Value!.GetValue<long>()).ToArray());
+        Assert.Equal(new[] { t0 + 2000, t0 + 1000, t0 + 3000, t0 + 4000 }, seen.Select(r => r.Ts).ToArray());
+        Assert.All(seen, r => Assert.Equal(org.Id, r.Device.OrgId));
+    }
 }
