@@ -27,7 +27,7 @@ public sealed class CommandAcks(CommandStore commands, DeviceEventHub hub)
     /// Parses an answer. <paramref name="idFromPath"/> (HTTPS) makes <c>id</c> optional in the body; when both are given they
     /// must agree. Returns null and an error naming the field on bad input.
     /// </summary>
-    public static Ack? TryParse(ReadOnlySpan<byte> utf8, string? idFromPath, out string? field, out string? error)
+    public static Ack? ParseAnswer(ReadOnlySpan<byte> utf8, string? idFromPath, out string? field, out string? error)
     {
         field = null;
         error = null;

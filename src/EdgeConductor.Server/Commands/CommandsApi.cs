@@ -139,7 +139,7 @@ public static class CommandsApi
         var (device, isDevice) = await DeviceCredential.RequireDeviceOrCallerAsync(serial, ctx, devices, write: false);
         if (!isDevice) throw ApiException.Forbidden("Only the device itself (X-Device-Secret) answers its commands.");
         var body = await ReadBodyAsync(ctx, CommandAcks.MaxBytes);
-        var ack = CommandAcks.TryParse(body, id, out var field, out var error) ?? throw ApiException.Invalid(field!, error!);
+        var ack = CommandAcks.ParseAnswer(body, id, out var field, out var error) ?? throw ApiException.Invalid(field!, error!);
         var (outcome, c) = await acks.ApplyAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), ack, "http", ctx.Aborted);
         if (outcome != CommandStore.AckOutcome.Applied) throw CommandAcks.Problem(outcome, id, c, commands.Now);
         return TypedResults.Ok(CommandDto.From(serial, c!, commands.Now));

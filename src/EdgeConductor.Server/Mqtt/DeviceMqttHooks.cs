@@ -127,7 +127,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
     /// <summary>A device's answer on devices/{serial}/commands/ack; a bad or refused answer is a PUBACK with a reason (v5).</summary>
     private async ValueTask<MqttPublishResult> CommandAckAsync(DeviceRef device, ReadOnlyMemory<byte> payload)
     {
-        var ack = Commands.CommandAcks.TryParse(payload.Span, null, out var field, out var error);
+        var ack = Commands.CommandAcks.ParseAnswer(payload.Span, null, out var field, out var error);
         if (ack is null) return MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, $"{field}: {error}");
         var (outcome, command) = await services.GetRequiredService<Commands.CommandAcks>().ApplyAsync(device, ack, "mqtt", CancellationToken.None);
         if (outcome == Commands.CommandStore.AckOutcome.Applied) return MqttPublishResult.Accept;

@@ -262,7 +262,7 @@ public abstract class RollupTestsBase(RollupServerFixture fixture)
         return await conn.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM telemetry");
     }
 
-    private static long NumbersIn(IEnumerable<Reading> readings) => readings.Sum(r => r.Fields.Count(f => f.Value is long or double));
+    private static long NumbersIn(IEnumerable<Reading> readings) => readings.Sum(r => r.Fields.Count(f => f.Value is long or double or bool)); // booleans count as 1 / 0
 
     [Fact]
     public async Task Aggregates_AreExact_WithNothingAllAndHalfRolledUp()
