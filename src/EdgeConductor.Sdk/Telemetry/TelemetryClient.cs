@@ -63,6 +63,7 @@ public sealed class TelemetryClient
 
         var useSse = options.UseServerSentEvents;
         var connectedOnce = false;
+        DateTimeOffset? lastPolledTs = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -105,6 +106,8 @@ public sealed class TelemetryClient
                 }
                 if (recent.Count == 0) continue;
                 var raw = recent[0].Data.GetRawText();
+                if (recent[0].Ts == lastPolledTs && raw == last) continue; // no new reading since the last poll
+                lastPolledTs = recent[0].Ts;
                 options.OnHeartbeat?.Invoke(new TelemetryHeartbeat(recent[0].Ts, raw != last));
                 if (raw == last) continue;
                 last = raw;
