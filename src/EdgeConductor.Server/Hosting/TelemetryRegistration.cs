@@ -18,6 +18,7 @@ internal static class TelemetryRegistration
         s.TryAddSingleton(new PresenceOptions());
         s.AddSingleton<TelemetryMetrics>();
         s.AddSingleton<TelemetryIngestor>();
+        s.AddSingleton<RetentionWindow>();
         s.AddSingleton<IDeviceMessageSink>(sp => sp.GetRequiredService<TelemetryIngestor>());
         s.TryAddSingleton<ITelemetryCommit, TelemetryCommit>();
         s.AddSingleton<TelemetryWriter>();

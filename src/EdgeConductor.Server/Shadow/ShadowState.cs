@@ -119,6 +119,9 @@ public sealed class ShadowState(JsonObject desired, JsonObject reported, JsonObj
         return changed;
     }
 
+    /// <summary>The latest update time (Unix ms) of a reported key, also of an object (its newest leaf); null if never stamped.</summary>
+    public long? ReportedAt(string key) => NewestStamp(Section("reported")[key]) is var t && t != long.MinValue ? t : null;
+
     /// <summary>The latest time stamped anywhere in a metadata subtree (a leaf's number, or the newest of an object's leaves).</summary>
     private static long NewestStamp(JsonNode? meta) => meta switch
     {

@@ -136,13 +136,9 @@ public static partial class TelemetryApi
     {
         var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
         var state = await shadows.GetAsync(device.Id, ctx.Aborted) ?? throw ApiException.NotFound($"Device '{serial}' not found.");
-        var times = state.Metadata["reported"] as System.Text.Json.Nodes.JsonObject;
         var metrics = new Dictionary<string, LatestValue>();
         foreach (var (key, value) in state.Reported)
-        {
-            long? ms = times?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<long>(out var t) ? t : null;
-            metrics[key] = new LatestValue(value?.DeepClone(), Times.ToUtc(ms));
-        }
+            metrics[key] = new LatestValue(value?.DeepClone(), Times.ToUtc(state.ReportedAt(key))); // an object: its newest leaf's time
         return TypedResults.Ok(new LatestResponse(serial, Times.ToUtc(device.LastSeen), metrics));
     }
 

@@ -7,7 +7,7 @@ namespace EdgeConductor.Server.Telemetry;
 /// The device → cloud entry point for MQTT and HTTPS alike: validates a message, queues it for the group commit
 /// and completes only once the batch holding it is committed — so an acknowledgement always means "stored".
 /// </summary>
-internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions options, TelemetryMetrics metrics) : IDeviceMessageSink
+internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions options, TelemetryMetrics metrics, RetentionWindow retention) : IDeviceMessageSink
 {
     private readonly Channel<IngestItem> _queue = Channel.CreateBounded<IngestItem>(
         new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -20,7 +20,8 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var parsed = DevicePayload.TryParseMessage(payload.Span, now, allowNull: kind == DeviceMessageKind.ShadowReported, out var error);
-        if (parsed is null)
+        if (parsed is not null && kind == DeviceMessageKind.Telemetry) error = await retention.CheckAsync(device.OrgId, parsed, now, ct);
+        if (parsed is null || error is not null)
         {
             metrics.Messages.Add(1, new("kind", Kind(kind)), new("result", "rejected"));
             return IngestResult.Rejected(error!);

@@ -394,7 +394,12 @@ public abstract class RollupTestsBase(RollupServerFixture fixture)
 
         // Through the retention worker: readings of 8 days ago go, rows and rollups; the rest stays.
         var old = new Reading(DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeMilliseconds(), [("temp", 1L)]);
-        await PushAllAsync(org.Http, d.Serial, [old]);
+        using (var admin = await TestOrg.AdminAsync(Server)) // ingest refuses readings older than the retention: lengthen it for the push
+        {
+            await admin.PatchRawAsync($"orgs/{org.Id}", """{"telemetry_retention_days":30}""").ExpectAsync(HttpStatusCode.OK);
+            await PushAllAsync(org.Http, d.Serial, [old]);
+            await admin.PatchRawAsync($"orgs/{org.Id}", """{"telemetry_retention_days":7}""").ExpectAsync(HttpStatusCode.OK);
+        }
         await Worker.RunOnceAsync(CancellationToken.None);
         Assert.Equal((4L, 4L), await RollupsAsync(id));
         await Server.Services.GetRequiredService<RetentionWorker>().PruneOnceAsync(CancellationToken.None);

@@ -59,4 +59,23 @@ public sealed class TimestampTests(ServerFixture fixture)
             .ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("5 minutes in the future", problem["detail"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ReadingsOlderThanTheOrgsRetention_AreRefused_NamingTheReading_WithinIt_Accepted()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        var now = Server.ServerClock.GetUtcNow();
+        var eightDays = now.AddDays(-8).ToUnixTimeMilliseconds();
+        var one = await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry", $$"""{"n":1,"ts":{{eightDays}}}""").ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("ts is older than the telemetry retention of 7 day(s)", one["detail"]!.GetValue<string>());
+        var array = await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry",
+            $$"""[{"n":2,"ts":{{now.AddDays(-6).ToUnixTimeMilliseconds()}}},{"n":3,"ts":{{eightDays}}}]""").ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("reading [1]: ts is older than the telemetry retention", array["detail"]!.GetValue<string>());
+        Assert.Empty((JsonArray)await org.GetAsync($"devices/{d.Serial}/telemetry/recent"));
+
+        using var admin = await TestOrg.AdminAsync(Server);
+        await admin.PatchRawAsync($"orgs/{org.Id}", """{"telemetry_retention_days":30}""").ExpectAsync(HttpStatusCode.OK);
+        await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry", $$"""{"n":1,"ts":{{eightDays}}}""").ExpectAsync(HttpStatusCode.OK);
+    }
 }
