@@ -1,6 +1,7 @@
 using EdgeConductor.Sdk.ApiKeys;
 using EdgeConductor.Sdk.Audit;
 using EdgeConductor.Sdk.Auth;
+using EdgeConductor.Sdk.Commands;
 using EdgeConductor.Sdk.Devices;
 using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
@@ -51,6 +52,7 @@ public sealed class EdgeConductorClient : IDisposable
         Notifications = new NotificationsClient(api);
         Auth = new AuthClient(api);
         Users = new UsersClient(api);
+        Commands = new CommandsClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -58,6 +60,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Device registry: register, list, get, shadow, config, reboot, assign, delete.</summary>
     public DevicesClient Devices { get; }
+
+    /// <summary>Device commands: send custom commands, follow their state (queued → sent → acknowledged → succeeded/failed/expired), wait for the answer.</summary>
+    public CommandsClient Commands { get; }
 
     /// <summary>Telemetry: push, history, recent, live stream.</summary>
     public TelemetryClient Telemetry { get; }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace EdgeConductor.Cli.Commands;
 
-/// <summary><c>ec device list | create | get | shadow | reboot | delete</c>.</summary>
+/// <summary><c>ec device list | create | get | shadow | reboot | delete | command | commands</c>.</summary>
 internal static class DeviceCommands
 {
     public static Command Create(CliCommands cli)
@@ -19,6 +19,8 @@ internal static class DeviceCommands
         device.Subcommands.Add(Shadow(cli));
         device.Subcommands.Add(Reboot(cli));
         device.Subcommands.Add(Delete(cli));
+        device.Subcommands.Add(DeviceCommandCommands.Send(cli));
+        device.Subcommands.Add(DeviceCommandCommands.List(cli));
         return device;
     }
 
@@ -177,11 +179,15 @@ internal static class DeviceCommands
     private static Command Reboot(CliCommands cli)
     {
         var serial = Serial();
-        var cmd = new Command("reboot", "Send a remote reboot command") { serial };
+        var wait = DeviceCommandCommands.WaitOption();
+        var timeout = DeviceCommandCommands.TimeoutOption();
+        var cmd = new Command("reboot", "Send a remote reboot command (--wait: until the device answers)") { serial, wait, timeout };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
             using var client = ctx.CreateClient();
             var result = await client.Devices.RebootAsync(parse.GetValue(serial)!, ct);
+            if (parse.GetValue(wait) && result.CommandId is { } id)
+                return await DeviceCommandCommands.WaitAndReportAsync(ctx, client, parse.GetValue(serial)!, id, parse.GetValue(timeout), ct);
             if (ctx.Json) ctx.WriteJson(result);
             else ctx.Success($"Reboot command sent to {Markup.Escape(parse.GetValue(serial)!)}" +
                              (result.CommandId is null ? "" : $" (command {Markup.Escape(result.CommandId)})"));

@@ -28,7 +28,7 @@ internal static class TelemetryCommands
         };
         var count = new Option<int?>("--count") { Description = "Stop after this many readings" };
         var poll = new Option<bool>("--poll") { Description = "Poll instead of using the live stream" };
-        var cmd = new Command("watch", "Stream live telemetry until Ctrl+C (only changed readings are shown)") { serial, interval, count, poll };
+        var cmd = new Command("watch", "Stream live telemetry until Ctrl+C: changed readings, a heartbeat when an unchanged one arrives, and reconnects") { serial, interval, count, poll };
         cli.Handle(cmd, async (ctx, parse, ct) =>
         {
             var seconds = parse.GetValue(interval);
@@ -38,12 +38,31 @@ internal static class TelemetryCommands
             var s = parse.GetValue(serial)!;
             using var client = ctx.CreateClient();
             await client.Devices.GetAsync(s, ct); // a clear 404 before anything else
-            var options = new TelemetryStreamOptions { PollInterval = TimeSpan.FromSeconds(seconds), UseServerSentEvents = !parse.GetValue(poll) };
+            var status = new WatchStatus();
+            var lines = ctx.Json || !ctx.Env.Interactive;
+            var options = new TelemetryStreamOptions
+            {
+                PollInterval = TimeSpan.FromSeconds(seconds),
+                UseServerSentEvents = !parse.GetValue(poll),
+                OnHeartbeat = h =>
+                {
+                    status.LastReading = h.LastReading;
+                    status.Reconnecting = null;
+                    if (lines && !h.Changed) ctx.Info($"[grey]{Format.Time(h.LastReading)}  ♥ reading received, values unchanged[/]");
+                    status.Changed?.Invoke();
+                },
+                OnReconnecting = why =>
+                {
+                    status.Reconnecting = why;
+                    if (lines) Reconnecting(ctx, why);
+                    status.Changed?.Invoke();
+                },
+            };
             var stream = client.Telemetry.StreamAsync(s, options, ct);
             try
             {
-                if (ctx.Json || !ctx.Env.Interactive) await WatchLinesAsync(ctx, s, stream, max, ct);
-                else await WatchLiveAsync(ctx, s, seconds, stream, max, ct);
+                if (lines) await WatchLinesAsync(ctx, s, stream, max, ct);
+                else await WatchLiveAsync(ctx, s, seconds, stream, status, max, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -55,7 +74,29 @@ internal static class TelemetryCommands
         return cmd;
     }
 
-    /// <summary>One line per reading: JSON lines under --json, else "time  key=value …".</summary>
+    /// <summary>What the watcher shows besides the readings: the last reading's time (a heartbeat) and whether it is reconnecting.</summary>
+    private sealed class WatchStatus
+    {
+        public DateTimeOffset? LastReading { get; set; }
+        public string? Reconnecting { get; set; }
+        public Action? Changed { get; set; }
+    }
+
+    /// <summary>"Reconnecting": a grey line, or under --json a JSON line on standard error (standard output keeps only readings).</summary>
+    private static void Reconnecting(CliContext ctx, string why)
+    {
+        if (ctx.Json)
+        {
+            ctx.Env.Error.WriteLine(JsonSerializer.Serialize(new { @event = "reconnecting", detail = why }, EdgeConductor.Sdk.EdgeConductorJson.Options));
+            ctx.Env.Error.Flush();
+        }
+        else ctx.Info($"[yellow]Reconnecting:[/] {Markup.Escape(why)}");
+    }
+
+    /// <summary>
+    /// One line per changed reading: JSON lines under --json, else "time  key=value …"; without --json also a heartbeat line
+    /// for a reading whose values did not change, and a line when the stream is reconnecting.
+    /// </summary>
     private static async Task WatchLinesAsync(CliContext ctx, string serial, IAsyncEnumerable<TelemetryRecord> stream, int? max, CancellationToken ct)
     {
         ctx.Info($"Watching [bold]{Markup.Escape(serial)}[/] (Ctrl+C to stop)");
@@ -76,30 +117,37 @@ internal static class TelemetryCommands
     }
 
     /// <summary>A live-updating table of the latest reading.</summary>
-    private static async Task WatchLiveAsync(CliContext ctx, string serial, int seconds, IAsyncEnumerable<TelemetryRecord> stream, int? max, CancellationToken ct)
+    private static async Task WatchLiveAsync(CliContext ctx, string serial, int seconds, IAsyncEnumerable<TelemetryRecord> stream,
+        WatchStatus status, int? max, CancellationToken ct)
     {
         var n = 0;
-        await ctx.Console.Live(Render(serial, null, 0, seconds)).AutoClear(false).StartAsync(async live =>
+        TelemetryRecord? current = null;
+        await ctx.Console.Live(Render(serial, null, 0, seconds, status)).AutoClear(false).StartAsync(async live =>
         {
+            status.Changed = () => live.UpdateTarget(Render(serial, current, n, seconds, status));
             await foreach (var r in stream.WithCancellation(ct))
             {
                 n++;
-                live.UpdateTarget(Render(serial, r, n, seconds));
+                current = r;
+                live.UpdateTarget(Render(serial, r, n, seconds, status));
                 if (max is { } m && n >= m) return;
             }
         });
     }
 
-    private static IRenderable Render(string serial, TelemetryRecord? r, int n, int seconds)
+    private static IRenderable Render(string serial, TelemetryRecord? r, int n, int seconds, WatchStatus watch)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Reading").AddColumn(new TableColumn("Value").RightAligned());
         if (r is null) table.AddRow("[grey]waiting for data…[/]", "");
         else if (r.Data.ValueKind == JsonValueKind.Object)
             foreach (var p in r.Data.EnumerateObject())
                 table.AddRow(Markup.Escape(p.Name), Markup.Escape(Format.Value(p.Value)));
-        var status = r is null
-            ? "[grey]waiting for the next reading…[/]"
-            : $"[grey]last reading {Format.Time(r.Ts)} · {n} update(s)[/]";
+        var last = watch.LastReading ?? r?.Ts;
+        var status = watch.Reconnecting is { } why
+            ? $"[yellow]reconnecting: {Markup.Escape(why)}[/]"
+            : last is null
+                ? "[grey]waiting for the next reading…[/]"
+                : $"[grey]last reading {Format.Time(last)} · {n} change(s)[/]";
         return new Rows(
             new Markup($"[bold]{Markup.Escape(serial)}[/]  {status}"),
             table,

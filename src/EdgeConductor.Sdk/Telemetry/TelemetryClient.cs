@@ -13,7 +13,9 @@ public sealed class TelemetryClient
 
     /// <summary>
     /// Pushes one reading for a device, e.g. <c>new { temp = 24.5, hum = 60 }</c> or a dictionary. Keys such as temp, hum,
-    /// co2, bat, signal, lat, lng, speed are conventional; any numeric field is accepted.
+    /// co2, bat, signal, lat, lng, speed are conventional; any numeric field is accepted. A collection of readings (each
+    /// with its own <c>ts</c>) is a buffered upload of up to 1000 readings, stored all or nothing; re-sending it is harmless
+    /// (readings already stored are counted in <see cref="TelemetryPushResult.Duplicates"/>).
     /// </summary>
     public Task<TelemetryPushResult> PushAsync(string serial, object payload, CancellationToken cancellationToken = default)
     {
@@ -61,6 +63,7 @@ public sealed class TelemetryClient
 
         var useSse = options.UseServerSentEvents;
         var connectedOnce = false;
+        DateTimeOffset? lastPolledTs = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -70,7 +73,11 @@ public sealed class TelemetryClient
                 if (reader is null)
                 {
                     if (fallback) useSse = false;
-                    else await Task.Delay(options.PollInterval, _api.Time, ct).ConfigureAwait(false);
+                    else
+                    {
+                        options.OnReconnecting?.Invoke($"the server could not be reached; retrying in {options.PollInterval.TotalSeconds:0.#} s");
+                        await Task.Delay(options.PollInterval, _api.Time, ct).ConfigureAwait(false);
+                    }
                     continue;
                 }
                 connectedOnce = true;
@@ -79,19 +86,29 @@ public sealed class TelemetryClient
                     while (await NextTelemetryAsync(reader, ct).ConfigureAwait(false) is { } record)
                     {
                         var raw = record.Data.GetRawText();
+                        options.OnHeartbeat?.Invoke(new TelemetryHeartbeat(record.Ts, raw != last));
                         if (raw == last) continue;
                         last = raw;
                         yield return record;
                     }
                 }
+                options.OnReconnecting?.Invoke($"the live stream dropped; reconnecting in {options.PollInterval.TotalSeconds:0.#} s");
                 await Task.Delay(options.PollInterval, _api.Time, ct).ConfigureAwait(false); // the stream dropped: reconnect
             }
             else
             {
                 await Task.Delay(options.PollInterval, _api.Time, ct).ConfigureAwait(false);
                 var recent = await PollLatestAsync(serial, ct).ConfigureAwait(false);
-                if (recent is null || recent.Count == 0) continue;
+                if (recent is null)
+                {
+                    options.OnReconnecting?.Invoke($"the server could not be reached; retrying in {options.PollInterval.TotalSeconds:0.#} s");
+                    continue;
+                }
+                if (recent.Count == 0) continue;
                 var raw = recent[0].Data.GetRawText();
+                if (recent[0].Ts == lastPolledTs && raw == last) continue; // no new reading since the last poll
+                lastPolledTs = recent[0].Ts;
+                options.OnHeartbeat?.Invoke(new TelemetryHeartbeat(recent[0].Ts, raw != last));
                 if (raw == last) continue;
                 last = raw;
                 yield return recent[0];

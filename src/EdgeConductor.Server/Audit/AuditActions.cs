@@ -25,4 +25,5 @@ public static class AuditActions
     public const string OrgCreated = "org_created";
     public const string OrgUpdated = "org_updated";
     public const string RoomCreated = "room_created";
+    public const string CommandSent = "command_sent";
 }

@@ -9,7 +9,7 @@ namespace EdgeConductor.Server.Hosting;
 /// Per-route request body limits, enforced before any handler reads the body: a declared <c>Content-Length</c> over the
 /// limit is answered at once with 413 problem+json (<c>PAYLOAD_TOO_LARGE</c>) without reading a byte; a chunked body is
 /// cut off by Kestrel once it passes the limit (<see cref="IHttpMaxRequestBodySizeFeature"/>), also 413.
-/// The limits (documented in docs/api.md): <c>/api/v1/auth/*</c> 16 KB; device telemetry and shadow desired 16 KB on the
+/// The limits (documented in docs/api.md): <c>/api/v1/auth/*</c> 16 KB; device telemetry 512 KB (a buffered array of up to 256 KB), shadow desired 16 KB on the
 /// wire (the payload rules themselves allow 8 KB, <see cref="DevicePayload.MaxBytes"/> and
 /// <see cref="ShadowApi.MaxDesiredBytes"/>, answered 400 by the handler between 8 and 16 KB); everything else
 /// <see cref="DefaultBytes"/>. Kestrel's own 30 MB default is never reached.
@@ -22,8 +22,11 @@ internal sealed class RequestBodyLimits(RequestDelegate next)
     /// <summary>Login, refresh and logout bodies: 16 KB (an e-mail, a password, a token).</summary>
     public const long AuthBytes = 16 * 1024;
 
-    /// <summary>POST …/telemetry and PATCH …/shadow/desired: 16 KB on the wire for an 8 KB payload.</summary>
+    /// <summary>PATCH …/shadow/desired: 16 KB on the wire for an 8 KB payload.</summary>
     public const long DeviceMessageBytes = 2 * DevicePayload.MaxBytes;
+
+    /// <summary>POST …/telemetry: 512 KB on the wire for a buffered array (or NDJSON) of at most 256 KB.</summary>
+    public const long TelemetryBytes = 2 * DevicePayload.MaxBatchBytes;
 
     public Task InvokeAsync(HttpContext http)
     {
@@ -46,8 +49,8 @@ internal sealed class RequestBodyLimits(RequestDelegate next)
         if (p.StartsWith("/api/v1/devices/", StringComparison.OrdinalIgnoreCase))
         {
             var trimmed = p.TrimEnd('/');
-            if (trimmed.EndsWith("/telemetry", StringComparison.OrdinalIgnoreCase)
-                || trimmed.EndsWith("/shadow/desired", StringComparison.OrdinalIgnoreCase)) return DeviceMessageBytes;
+            if (trimmed.EndsWith("/telemetry", StringComparison.OrdinalIgnoreCase)) return TelemetryBytes;
+            if (trimmed.EndsWith("/shadow/desired", StringComparison.OrdinalIgnoreCase)) return DeviceMessageBytes;
         }
         return DefaultBytes;
     }

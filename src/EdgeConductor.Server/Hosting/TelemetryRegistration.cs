@@ -18,6 +18,7 @@ internal static class TelemetryRegistration
         s.TryAddSingleton(new PresenceOptions());
         s.AddSingleton<TelemetryMetrics>();
         s.AddSingleton<TelemetryIngestor>();
+        s.AddSingleton<RetentionWindow>();
         s.AddSingleton<IDeviceMessageSink>(sp => sp.GetRequiredService<TelemetryIngestor>());
         s.TryAddSingleton<ITelemetryCommit, TelemetryCommit>();
         s.AddSingleton<TelemetryWriter>();
@@ -31,6 +32,7 @@ internal static class TelemetryRegistration
         s.AddSingleton<ShadowStore>();
         s.AddSingleton<DesiredStateService>();
         s.AddSingleton<CommandStore>();
+        s.AddSingleton<CommandAcks>();
         s.AddSingleton<DeviceEventHub>();
         s.AddSingleton<NotificationStore>();
         s.TryAddSingleton<INotifier, StoreNotifier>();

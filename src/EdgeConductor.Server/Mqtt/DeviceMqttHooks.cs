@@ -14,8 +14,8 @@ namespace EdgeConductor.Server.Mqtt;
 /// <summary>
 /// Device authentication and the topic ACL of the built-in broker, and the hand-off of device messages to the
 /// features through <see cref="IDeviceMessageSink"/>:
-/// a device (username = serial, password = device secret) may publish only devices/{own}/telemetry and
-/// devices/{own}/shadow/reported and subscribe only under devices/{own}/; a service client (password = org API key)
+/// a device (username = serial, password = device secret) may publish only devices/{own}/telemetry,
+/// devices/{own}/shadow/reported and devices/{own}/commands/ack, and subscribe only under devices/{own}/; a service client (password = org API key)
 /// may do the same for every device of its org; anonymous sandbox clients (if allowed) stay outside devices/.
 /// Reading is decided per message at delivery (<see cref="AuthorizeDeliveryAsync"/>) against the receiver's current
 /// rights (<see cref="LiveRights"/>), so wildcard filters (<c>#</c>, <c>+/+</c>, <c>devices/+/telemetry</c>) are granted and
@@ -119,8 +119,8 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         if (principal is MqttPrincipal.Service && !DeviceTopic.NamesDeviceNamespace(topic) && Acl.Current is { } serviceAcl)
             return serviceAcl.MayWrite(context.Client.UserName, context.Client.ClientId, topic) ? MqttPublishResult.Accept : Deny("the ACL file does not allow this topic");
 
-        if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || DeviceTopic.InboundKind(rest) is not { } kind)
-            return Deny("devices may publish only devices/{serial}/telemetry and devices/{serial}/shadow/reported");
+        if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || (DeviceTopic.InboundKind(rest) is null && rest != DeviceTopic.CommandAck))
+            return Deny("devices may publish only devices/{serial}/telemetry, devices/{serial}/shadow/reported and devices/{serial}/commands/ack");
 
         DeviceRef? device = principal switch
         {
@@ -129,9 +129,26 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
             _ => null,
         };
         if (device is null) return Deny("not this client's device");
+        if (DeviceTopic.InboundKind(rest) is not { } kind) return await CommandAckAsync(device, context.Message.Payload);
 
         var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, CancellationToken.None);
         return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
+    }
+
+    /// <summary>A device's answer on devices/{serial}/commands/ack; a bad or refused answer is a PUBACK with a reason (v5).</summary>
+    private async ValueTask<MqttPublishResult> CommandAckAsync(DeviceRef device, ReadOnlyMemory<byte> payload)
+    {
+        var ack = Commands.CommandAcks.ParseAnswer(payload.Span, null, out var field, out var error);
+        if (ack is null) return MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, $"{field}: {error}");
+        var (outcome, command) = await services.GetRequiredService<Commands.CommandAcks>().ApplyAsync(device, ack, "mqtt", CancellationToken.None);
+        if (outcome == Commands.CommandStore.AckOutcome.Applied) return MqttPublishResult.Accept;
+        var why = outcome switch
+        {
+            Commands.CommandStore.AckOutcome.NotFound => $"command '{ack.Id}' not found for this device",
+            Commands.CommandStore.AckOutcome.Expired => $"command '{ack.Id}' expired before it was answered",
+            _ => $"command '{ack.Id}' already ended as {command?.Status}",
+        };
+        return MqttPublishResult.Reject(MqttReasonCode.ImplementationSpecificError, why);
     }
 
     /// <summary>The connection's live rights, made on first use and kept in <see cref="MqttClientInfo.HostState"/>.</summary>

@@ -33,6 +33,9 @@ public static class DeviceTopic
         return SerialNumber.IsValid(serial);
     }
 
+    /// <summary>The tail of devices/{serial}/commands/ack: a device's answer to a command (Commands/CommandAcks.cs).</summary>
+    public const string CommandAck = "commands/ack";
+
     /// <summary>The device → cloud message kind of a topic's tail, if it is one.</summary>
     public static DeviceMessageKind? InboundKind(string rest) => rest switch
     {

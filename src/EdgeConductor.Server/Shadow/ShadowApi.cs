@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
@@ -13,14 +12,15 @@ namespace EdgeConductor.Server.Shadow;
 
 public static partial class ShadowApi
 {
-    public const int MaxDesiredBytes = 8 * 1024;
-    public const int MaxDesiredKeys = 64;
+    public const int MaxDesiredBytes = ShadowLimits.MaxPatchBytes;
+    public const int MaxDesiredKeys = ShadowLimits.MaxPatchKeys;
 
     public static RouteGroupBuilder MapShadowApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices/{serial}/shadow").WithTags("Shadow");
-        g.MapGet("/", Get);
-        g.MapPatch("/desired", PatchDesired);
+        g.MapGet("/", Get).Produces<ShadowDto>().ProducesProblem(404);
+        g.MapPatch("/desired", PatchDesired).Accepts<JsonObject>("application/json").Produces<ShadowDto>()
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
         return api;
     }
 
@@ -32,47 +32,89 @@ public static partial class ShadowApi
     }
 
     /// <summary>
-    /// Merge desired state (null deletes a key). Optimistic locking: a top-level "version" member (reserved, not a
-    /// shadow key) or an If-Match header with the version you read; stale → 409. Stored first, then sent to the
-    /// device at QoS 1 on devices/{serial}/shadow/desired (or on its next subscribe if it is offline).
+    /// Merge desired state recursively (AWS IoT Device Shadow semantics: objects merge, null deletes exactly that member,
+    /// arrays replace). Optimistic locking: an If-Match header with the version you read (stale → 412 Precondition Failed,
+    /// RFC 9110) and/or a top-level "version" member (reserved, not a shadow key; stale → 409, the AWS convention).
+    /// Stored first, then sent to the device at QoS 1 on devices/{serial}/shadow/desired (or on its next subscribe).
     /// </summary>
-    private static async Task<IResult> PatchDesired(string serial, JsonElement? body, RequestContext ctx, DeviceStore devices,
-        DesiredStateService desired)
+    private static async Task<IResult> PatchDesired(string serial, RequestContext ctx, DeviceStore devices, DesiredStateService desired)
     {
         var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
         ctx.RequireRole(Roles.SuperAdmin, Roles.Partner, Roles.OrgAdmin, Roles.Customer);
-        var (patch, version) = ParsePatch(body, ctx.Http.Request.Headers.IfMatch.ToString());
-        var result = await desired.PatchAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), patch, version,
+        var body = await ReadBodyAsync(ctx);
+        var (patch, version) = ParsePatch(body);
+        var ifMatch = ParseIfMatch(ctx.Http.Request.Headers.IfMatch.ToString());
+        var result = await desired.PatchAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), patch, version, ifMatch,
             ctx.Audit(device.OrgId, AuditActions.ConfigPushed), ctx.Aborted);
         return TypedResults.Ok(ShadowDto.From(serial, result.State));
     }
 
-    private static (JsonObject Patch, long? Version) ParsePatch(JsonElement? body, string ifMatch)
+    private static async Task<byte[]> ReadBodyAsync(RequestContext ctx)
     {
-        if (body is not { ValueKind: JsonValueKind.Object } root) throw ApiException.BadRequest("The body must be a JSON object of desired keys, e.g. {\"relay\":true}.");
-        if (Encoding.UTF8.GetByteCount(root.GetRawText()) > MaxDesiredBytes) throw ApiException.BadRequest($"The desired patch is larger than {MaxDesiredBytes} bytes.");
-        long? version = null;
-        if (!string.IsNullOrEmpty(ifMatch))
+        using var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int n;
+        while ((n = await ctx.Http.Request.Body.ReadAsync(chunk, ctx.Aborted)) > 0)
         {
-            if (!long.TryParse(ifMatch.Trim().Trim('"').Replace("W/", ""), out var v)) throw ApiException.Invalid("If-Match", "must be the shadow version, e.g. \"3\"");
-            version = v;
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > MaxDesiredBytes) throw ApiException.BadRequest($"The desired patch is larger than {MaxDesiredBytes} bytes.");
         }
+        return buffer.ToArray();
+    }
+
+    private static long? ParseIfMatch(string ifMatch)
+    {
+        if (string.IsNullOrEmpty(ifMatch)) return null;
+        if (!long.TryParse(ifMatch.Trim().Replace("W/", "").Trim('"'), out var v)) throw ApiException.Invalid("If-Match", "must be the shadow version, e.g. \"3\"");
+        return v;
+    }
+
+    /// <summary>
+    /// Parses the patch in one pass with the data rules of <see cref="Common.JsonTree"/>: keys are field names, a key
+    /// appears once per object (a duplicate is a 400 naming it), at most 6 levels, finite numbers; null deletes.
+    /// </summary>
+    internal static (JsonObject Patch, long? Version) ParsePatch(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Common.JsonTree.ReaderMaxDepth });
+        long? version = null;
         var patch = new JsonObject();
-        foreach (var p in root.EnumerateObject())
+        try
         {
-            if (p.Name == "version")
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw ApiException.BadRequest("The body must be a JSON object of desired keys, e.g. {\"relay\":true}.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt64(out var v)) throw ApiException.Invalid("version", "must be a whole number (the shadow version you read)");
-                version = v;
-                continue;
+                var name = reader.GetString()!;
+                reader.Read();
+                if (name == "version")
+                {
+                    if (version is not null) throw ApiException.Invalid("version", "appears twice");
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var v)) throw ApiException.Invalid("version", "must be a whole number (the shadow version you read)");
+                    version = v;
+                    continue;
+                }
+                if (!Common.FieldName.IsValid(name)) throw ApiException.Invalid(name, "keys are 1-64 letters, digits or '_' and start with a letter or '_'");
+                if (patch.ContainsKey(name)) throw ApiException.Invalid(name, "appears twice in the patch");
+                if (patch.Count == MaxDesiredKeys) throw ApiException.BadRequest($"A desired patch may set at most {MaxDesiredKeys} keys.");
+                if (!Common.JsonTree.TryRead(ref reader, name, 1, allowNull: true, out var value, out var error))
+                    throw ApiException.Invalid(FieldOf(error!, name), error!);
+                patch[name] = value;
             }
-            if (!Common.FieldName.IsValid(p.Name)) throw ApiException.Invalid(p.Name, "keys are 1-64 letters, digits or '_' and start with a letter or '_'");
-            if (patch.Count == MaxDesiredKeys) throw ApiException.BadRequest($"A desired patch may set at most {MaxDesiredKeys} keys.");
-            if (Common.JsonNumbers.FindInvalid(p.Value, p.Name) is { } bad) throw ApiException.Invalid(bad, Common.JsonNumbers.Rule);
-            patch[p.Name] = JsonNode.Parse(p.Value.GetRawText());
+            if (reader.Read()) throw new JsonException("unexpected data after the JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw ApiException.BadRequest("The body is not valid JSON: " + ex.Message);
         }
         if (patch.Count == 0) throw ApiException.BadRequest("The desired patch has no keys.");
         return (patch, version);
     }
 
+    /// <summary>The path quoted in a <see cref="Common.JsonTree"/> error ("field 'a.b' …"), else the top-level key.</summary>
+    private static string FieldOf(string error, string fallback)
+    {
+        var start = error.IndexOf('\'');
+        var end = start < 0 ? -1 : error.IndexOf('\'', start + 1);
+        return end > start ? error[(start + 1)..end] : fallback;
+    }
 }

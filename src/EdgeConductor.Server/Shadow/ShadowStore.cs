@@ -11,7 +11,12 @@ namespace EdgeConductor.Server.Shadow;
 /// </summary>
 public sealed class ShadowStore(Database db, TimeProvider clock)
 {
-    public enum PatchOutcome { Updated, VersionConflict, NotFound }
+    /// <summary>
+    /// What a desired patch did: <see cref="PreconditionFailed"/> = the If-Match version is stale (HTTP 412),
+    /// <see cref="VersionConflict"/> = the body's version is stale (HTTP 409, the AWS convention), <see cref="TooLarge"/> =
+    /// the merged document would exceed <see cref="ShadowLimits.MaxDocumentBytes"/>. Only <see cref="Updated"/> changed anything.
+    /// </summary>
+    public enum PatchOutcome { Updated, VersionConflict, NotFound, PreconditionFailed, TooLarge }
 
     /// <summary>What one device's batch of reported messages did; <see cref="Device"/> carries the device's current org.</summary>
     public sealed record ReportedResult(DeviceRef Device, ShadowState State, bool Changed, bool WasOfflineAlerted);
@@ -24,17 +29,27 @@ public sealed class ShadowStore(Database db, TimeProvider clock)
     }
 
     /// <summary>Merges a desired-state patch. <paramref name="expectedVersion"/> gives optimistic locking.</summary>
+    public Task<(PatchOutcome Outcome, ShadowState? State)> PatchDesiredAsync(string deviceId, System.Text.Json.Nodes.JsonObject patch,
+        long? expectedVersion, CancellationToken ct) => PatchDesiredAsync(deviceId, patch, expectedVersion, null, ct);
+
+    /// <summary>
+    /// Merges a desired-state patch (recursively, see <see cref="ShadowState.MergeDesired"/>). Optimistic locking:
+    /// <paramref name="ifMatchVersion"/> (an If-Match header) is checked first, then <paramref name="expectedVersion"/>
+    /// (the body's version); a stale one changes nothing.
+    /// </summary>
     public async Task<(PatchOutcome Outcome, ShadowState? State)> PatchDesiredAsync(string deviceId, System.Text.Json.Nodes.JsonObject patch,
-        long? expectedVersion, CancellationToken ct)
+        long? expectedVersion, long? ifMatchVersion, CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var row = await conn.QuerySingleOrDefaultAsync<Row>(SelectSql + db.ForUpdate(), new { id = deviceId }, tx);
         if (row is null) return (PatchOutcome.NotFound, null);
         var state = row.ToState();
+        if (ifMatchVersion is { } m && m != state.Version) return (PatchOutcome.PreconditionFailed, state);
         if (expectedVersion is { } v && v != state.Version) return (PatchOutcome.VersionConflict, state);
         if (state.MergeDesired(patch, clock.GetUtcNow().ToUnixTimeMilliseconds()))
         {
+            if (ShadowState.SizeOf(state.Desired) > ShadowLimits.MaxDocumentBytes) return (PatchOutcome.TooLarge, state);
             state.Version++;
             await conn.ExecuteAsync("UPDATE devices SET shadow_desired = @d, shadow_metadata = @m, shadow_version = @v WHERE id = @id",
                 new { d = state.Desired.ToJsonString(), m = state.Metadata.ToJsonString(), v = state.Version, id = deviceId }, tx);

@@ -56,6 +56,17 @@ public sealed class SqliteStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>Runs a query and returns the text of its first column for every row, then resets it for the next values.</summary>
+    public List<string> QueryFirstColumnText()
+    {
+        var values = new List<string>();
+        int rc;
+        while ((rc = raw.sqlite3_step(_stmt)) == raw.SQLITE_ROW) values.Add(raw.sqlite3_column_text(_stmt, 0).utf8_to_string());
+        raw.sqlite3_reset(_stmt);
+        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+        return values;
+    }
+
     public void Dispose() => _stmt.Dispose();
 
     private static void Check(int rc, sqlite3 db)

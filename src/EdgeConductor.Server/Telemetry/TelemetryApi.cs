@@ -14,7 +14,9 @@ namespace EdgeConductor.Server.Telemetry;
 
 public static partial class TelemetryApi
 {
-    public sealed record PushResponse(bool Ok, DateTime Ts);
+    /// <summary>The answer to a telemetry push: <c>ts</c> is the newest reading time; <c>readings</c> how many the message
+    /// carried, <c>duplicates</c> how many of them were re-sends of stored readings (same ts and content) not stored again.</summary>
+    public sealed record PushResponse(bool Ok, DateTime Ts, int Readings, int Duplicates);
     public sealed record LatestValue(System.Text.Json.Nodes.JsonNode? Value, DateTime? Ts);
     public sealed record LatestResponse(string SerialNo, DateTime? LastSeen, Dictionary<string, LatestValue> Metrics);
     public sealed record BucketDto(DateTime Ts, double Avg, double Min, double Max, long Count);
@@ -30,7 +32,8 @@ public static partial class TelemetryApi
     public static RouteGroupBuilder MapTelemetryApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices/{serial}/telemetry").WithTags("Telemetry");
-        g.MapPost("/", Push).AllowAnonymous().VerifiesDeviceCredential(); // device credential or bearer, checked in the handler
+        g.MapPost("/", Push).AllowAnonymous().VerifiesDeviceCredential() // device credential or bearer, checked in the handler
+            .Produces<PushResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         g.MapGet("/", History);
         g.MapGet("/recent", Recent);
         g.MapGet("/latest", Latest);
@@ -41,10 +44,52 @@ public static partial class TelemetryApi
     private static async Task<IResult> Push(string serial, RequestContext ctx, DeviceStore devices, IDeviceMessageSink sink)
     {
         var (device, _) = await DeviceCredential.RequireDeviceOrCallerAsync(serial, ctx, devices, write: true);
-        var body = await ReadBodyAsync(ctx.Http.Request.BodyReader, DevicePayload.MaxBytes, ctx.Aborted);
+        var body = await ReadBodyAsync(ctx.Http.Request.BodyReader, DevicePayload.MaxBatchBytes, ctx.Aborted);
+        if (IsNdjson(ctx.Http.Request.ContentType)) body = NdjsonToArray(body);
         var result = await sink.ReceiveAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), DeviceMessageKind.Telemetry, body, ctx.Aborted);
         if (!result.Accepted) throw ApiException.BadRequest("Telemetry rejected: " + result.Error);
-        return TypedResults.Ok(new PushResponse(true, Times.ToUtc(result.Ts)));
+        return TypedResults.Ok(new PushResponse(true, Times.ToUtc(result.Ts), result.Readings, result.Duplicates));
+    }
+
+    private static bool IsNdjson(string? contentType) =>
+        contentType is not null && (contentType.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/ndjson", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/jsonl", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// NDJSON (one reading object per line; blank lines skipped) as the equivalent JSON array, so both forms go through the
+    /// same validation: reading [i] is the i-th non-blank line (0-based). Each line must be exactly one JSON value, so a line
+    /// cannot smuggle in a second reading or close the array.
+    /// </summary>
+    private static ReadOnlyMemory<byte> NdjsonToArray(ReadOnlyMemory<byte> body)
+    {
+        var output = new ArrayBufferWriter<byte>(body.Length + 16);
+        output.Write("["u8);
+        var rest = body.Span;
+        var index = 0;
+        while (rest.Length > 0)
+        {
+            var nl = rest.IndexOf((byte)'\n');
+            var line = (nl < 0 ? rest : rest[..nl]).Trim(" \t\r"u8);
+            rest = nl < 0 ? default : rest[(nl + 1)..];
+            if (line.IsEmpty) continue;
+            try
+            {
+                var reader = new System.Text.Json.Utf8JsonReader(line, new System.Text.Json.JsonReaderOptions { MaxDepth = JsonTree.ReaderMaxDepth });
+                reader.Read();
+                reader.Skip();
+                if (reader.Read()) throw new System.Text.Json.JsonException("more than one JSON value on the line");
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw ApiException.BadRequest($"Telemetry rejected: reading [{index}]: line is not one JSON value: {ex.Message}");
+            }
+            if (index++ > 0) output.Write(","u8);
+            output.Write(line);
+        }
+        if (index == 0) throw ApiException.BadRequest("Telemetry rejected: the body has no readings.");
+        output.Write("]"u8);
+        return output.WrittenMemory;
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(PipeReader reader, int max, CancellationToken ct)
@@ -91,13 +136,9 @@ public static partial class TelemetryApi
     {
         var device = await DevicesApi.RequireDeviceAsync(serial, ctx, devices);
         var state = await shadows.GetAsync(device.Id, ctx.Aborted) ?? throw ApiException.NotFound($"Device '{serial}' not found.");
-        var times = state.Metadata["reported"] as System.Text.Json.Nodes.JsonObject;
         var metrics = new Dictionary<string, LatestValue>();
         foreach (var (key, value) in state.Reported)
-        {
-            long? ms = times?[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<long>(out var t) ? t : null;
-            metrics[key] = new LatestValue(value?.DeepClone(), Times.ToUtc(ms));
-        }
+            metrics[key] = new LatestValue(value?.DeepClone(), Times.ToUtc(state.ReportedAt(key))); // an object: its newest leaf's time
         return TypedResults.Ok(new LatestResponse(serial, Times.ToUtc(device.LastSeen), metrics));
     }
 

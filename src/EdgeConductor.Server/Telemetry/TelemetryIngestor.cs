@@ -7,7 +7,7 @@ namespace EdgeConductor.Server.Telemetry;
 /// The device → cloud entry point for MQTT and HTTPS alike: validates a message, queues it for the group commit
 /// and completes only once the batch holding it is committed — so an acknowledgement always means "stored".
 /// </summary>
-internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions options, TelemetryMetrics metrics) : IDeviceMessageSink
+internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions options, TelemetryMetrics metrics, RetentionWindow retention) : IDeviceMessageSink
 {
     private readonly Channel<IngestItem> _queue = Channel.CreateBounded<IngestItem>(
         new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -19,8 +19,9 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
     public async ValueTask<IngestResult> ReceiveAsync(DeviceRef device, DeviceMessageKind kind, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var parsed = DevicePayload.TryParse(payload.Span, now, allowNull: kind == DeviceMessageKind.ShadowReported, out var error);
-        if (parsed is null)
+        var parsed = DevicePayload.TryParseMessage(payload.Span, now, allowNull: kind == DeviceMessageKind.ShadowReported, out var error);
+        if (parsed is not null && kind == DeviceMessageKind.Telemetry) error = await retention.CheckAsync(device.OrgId, parsed, now, ct);
+        if (parsed is null || error is not null)
         {
             metrics.Messages.Add(1, new("kind", Kind(kind)), new("result", "rejected"));
             return IngestResult.Rejected(error!);
@@ -37,7 +38,7 @@ internal sealed class TelemetryIngestor(TimeProvider clock, TelemetryOptions opt
         // Not cancelled by ct once queued: the caller must learn whether it was stored.
         await item.Done.Task;
         metrics.Messages.Add(1, new("kind", Kind(kind)), new("result", "accepted"));
-        return IngestResult.Ok(parsed.Ts);
+        return IngestResult.Ok(parsed.Max(p => p.Ts)) with { Readings = parsed.Count, Duplicates = item.Duplicates };
     }
 
     internal static string Kind(DeviceMessageKind kind) => kind == DeviceMessageKind.Telemetry ? "telemetry" : "shadow_reported";

@@ -76,9 +76,10 @@ internal static class TelemetryRollup
     }
 
     /// <summary>
-    /// Appends (name, value) for every top-level member of a stored payload whose value is a JSON number: the values the
-    /// aggregate counts (<c>SqlDialect.JsonNumber</c>: json_type integer/real on SQLite, jsonb_typeof number on PostgreSQL).
-    /// Booleans, strings and nulls are skipped, like there. A zero is reported as +0: SQLite reads the stored "-0" as the
+    /// Appends (name, value) for every top-level member of a stored payload whose value is a JSON number or boolean: the
+    /// values the aggregate counts (<c>SqlDialect.JsonNumber</c>).
+    /// Booleans count as 1 (true) and 0 (false), like there, so a boolean's average is its share of true; strings, nulls,
+    /// objects and arrays are skipped. A zero is reported as +0: SQLite reads the stored "-0" as the
     /// integer 0 and PostgreSQL's numeric has no negative zero.
     /// </summary>
     public static void ReadNumbers(ReadOnlySpan<byte> utf8Payload, List<(string Metric, double Value)> into)
@@ -94,9 +95,15 @@ internal static class TelemetryRollup
                 case JsonTokenType.Number:
                     if (reader.TryGetDouble(out var value) && double.IsFinite(value)) into.Add((name, value == 0 ? 0d : value));
                     break;
+                case JsonTokenType.True:
+                    into.Add((name, 1d));
+                    break;
+                case JsonTokenType.False:
+                    into.Add((name, 0d));
+                    break;
                 case JsonTokenType.StartObject:
                 case JsonTokenType.StartArray:
-                    reader.Skip(); // never stored (DevicePayload rejects nesting), and never a number
+                    reader.Skip(); // a nested value is never a metric
                     break;
             }
         }

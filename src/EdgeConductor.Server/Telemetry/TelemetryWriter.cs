@@ -56,9 +56,10 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
     {
         var sw = Stopwatch.StartNew();
         IReadOnlyList<ShadowStore.ReportedResult> results;
+        List<(IngestItem Item, DevicePayload Payload)> stored;
         try
         {
-            results = await CommitAsync(batch);
+            (results, stored) = await CommitAsync(batch);
         }
         catch (Exception ex)
         {
@@ -69,29 +70,32 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         metrics.BatchSize.Record(batch.Count);
         metrics.CommitDuration.Record(sw.Elapsed.TotalSeconds);
         foreach (var item in batch) item.Done.TrySetResult();
-        await AfterCommitAsync(batch, results);
+        await AfterCommitAsync(batch, results, stored);
     }
 
-    private async Task<IReadOnlyList<ShadowStore.ReportedResult>> CommitAsync(List<IngestItem> batch)
+    /// <summary>Commits the batch; returns the devices' reported results and the telemetry readings stored (re-sent duplicates left out).</summary>
+    private async Task<(IReadOnlyList<ShadowStore.ReportedResult>, List<(IngestItem Item, DevicePayload Payload)>)> CommitAsync(List<IngestItem> batch)
     {
         await using var conn = await db.OpenAsync(CancellationToken.None);
         await using var tx = await conn.BeginTransactionAsync();
         // Reported state first: it reads each device's row, whose org_id (not the one cached in a long-lived MQTT
         // connection's DeviceRef) is the org the readings belong to. Grouped by device id, so two connections of one
         // device with differing DeviceRefs never make two read-modify-writes of the same row in one transaction.
+        // Duplicates go to the merge too: it is idempotent for them (same values, same ts) and they still mean "seen".
         var results = await shadows.ApplyReportedAsync(conn, tx,
-            batch.GroupBy(i => i.Device, i => (i.Payload.Readings, i.Payload.Ts, i.ReceivedAt), SameDevice.Instance));
+            batch.SelectMany(i => i.Payloads, (i, p) => (i.Device, Reading: (p.Readings, p.Ts, i.ReceivedAt)))
+                .GroupBy(x => x.Device, x => x.Reading, SameDevice.Instance));
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
-        var rows = new List<TelemetryRow>(batch.Count);
-        foreach (var item in batch)
+        var stored = await TelemetryDuplicates.FreshAsync(db, conn, tx, batch);
+        var rows = new List<TelemetryRow>(stored.Count);
+        foreach (var (item, payload) in stored)
         {
-            if (item.Kind != DeviceMessageKind.Telemetry) continue;
             var orgId = current.TryGetValue(item.Device.Id, out var now) ? now.OrgId : item.Device.OrgId;
-            rows.Add(new TelemetryRow(item.Device.Id, orgId, item.Payload.Ts, item.ReceivedAt, item.Payload.JsonUtf8));
+            rows.Add(new TelemetryRow(item.Device.Id, orgId, payload.Ts, item.ReceivedAt, payload.JsonUtf8));
         }
         await TelemetryRowInserter.InsertAsync(db, conn, tx, rows);
         await commit.CommitAsync(tx);
-        return results;
+        return (results, stored);
     }
 
     private sealed class SameDevice : IEqualityComparer<DeviceRef>
@@ -103,21 +107,22 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
 
     private readonly ITelemetryObserver[] _observers = observers.ToArray();
 
-    private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
+    private async Task AfterCommitAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results,
+        List<(IngestItem Item, DevicePayload Payload)> stored)
     {
-        await NotifyObserversAsync(batch, results);
+        await NotifyObserversAsync(stored, results);
         // Live events cost a JSON copy per message: build them only while someone is streaming.
         var streaming = hub.SubscriberCount > 0;
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
-        foreach (var item in batch)
+        foreach (var (item, payload) in stored)
         {
-            if (!streaming || item.Kind != DeviceMessageKind.Telemetry) continue;
+            if (!streaming) break;
             var device = current.GetValueOrDefault(item.Device.Id, item.Device);
             var data = new JsonObject
             {
                 ["serial_no"] = item.Device.Serial,
-                ["ts"] = Common.Times.Iso(item.Payload.Ts),
-                ["data"] = item.Payload.ToJsonObject(),
+                ["ts"] = Common.Times.Iso(payload.Ts),
+                ["data"] = payload.ToJsonObject(),
             };
             hub.Publish(new DeviceEvent("telemetry", device.Serial, device.OrgId, data.ToJsonString()));
         }
@@ -136,16 +141,16 @@ internal sealed class TelemetryWriter(TelemetryIngestor ingestor, Database db, S
         }
     }
 
-    private async Task NotifyObserversAsync(List<IngestItem> batch, IReadOnlyList<ShadowStore.ReportedResult> results)
+    /// <summary>One <see cref="CommittedReading"/> per stored telemetry reading (each reading of a buffered array with its own ts; re-sent duplicates not).</summary>
+    private async Task NotifyObserversAsync(List<(IngestItem Item, DevicePayload Payload)> stored, IReadOnlyList<ShadowStore.ReportedResult> results)
     {
         if (_observers.Length == 0) return;
         var current = results.ToDictionary(r => r.Device.Id, r => r.Device);
-        var readings = new List<CommittedReading>(batch.Count);
-        foreach (var item in batch)
+        var readings = new List<CommittedReading>(stored.Count);
+        foreach (var (item, payload) in stored)
         {
-            if (item.Kind != DeviceMessageKind.Telemetry) continue;
             var device = current.GetValueOrDefault(item.Device.Id, item.Device);
-            readings.Add(new CommittedReading(device, item.Payload.Ts, item.ReceivedAt, item.Payload.Readings));
+            readings.Add(new CommittedReading(device, payload.Ts, item.ReceivedAt, payload.Readings));
         }
         if (readings.Count == 0) return;
         foreach (var observer in _observers)

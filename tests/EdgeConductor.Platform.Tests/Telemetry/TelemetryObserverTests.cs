@@ -38,14 +38,15 @@ public sealed class TelemetryObserverTests : IAsyncLifetime
         var org = await TestOrg.CreateAsync(_server);
         var d = await org.DeviceAsync();
         using var http = _server.Http();
-        using (var r = await http.PostRawAsync($"devices/{d.Serial}/telemetry", """{"temp":21.5,"ts":1790000000}""", d.Secret))
+        var seconds = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds(); // within the org's retention (ingest refuses older)
+        using (var r = await http.PostRawAsync($"devices/{d.Serial}/telemetry", $$"""{"temp":21.5,"ts":{{seconds}}}""", d.Secret))
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var seen = await _observer.Seen.Reader.ReadAsync(timeout.Token);
         Assert.Equal(d.Serial, seen.Device.Serial);
         Assert.Equal(org.Id, seen.Device.OrgId);
-        Assert.Equal(1_790_000_000_000, seen.Ts);
+        Assert.Equal(seconds * 1000, seen.Ts);
         var (key, value) = Assert.Single(seen.Readings);
         Assert.Equal("temp", key);
         Assert.Equal(21.5, value!.GetValue<double>());
@@ -66,5 +67,32 @@ public sealed class TelemetryObserverTests : IAsyncLifetime
         CommittedReading seen;
         do seen = await _observer.Seen.Reader.ReadAsync(timeout.Token); while (seen.Device.Serial != d.Serial);
         Assert.Equal("n", Assert.Single(seen.Readings).Key);
+    }
+
+    [Fact]
+    public async Task ABufferedArray_GivesOneReadingPerStoredReading_WithItsOwnTs_AndAReSentBufferOnlyItsNewReading()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        var d = await org.DeviceAsync();
+        using var http = _server.Http();
+        var t0 = DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds();
+        var buffer = $$"""[{"n":2,"ts":{{t0 + 2000}}},{"n":1,"ts":{{t0 + 1000}}},{"n":3,"ts":{{t0 + 3000}}}]""";
+        using (var r = await http.PostRawAsync($"devices/{d.Serial}/telemetry", buffer, d.Secret))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // The same buffer re-sent (its response was lost) with one new reading: only the new one is stored and observed.
+        var resent = buffer[..^1] + $$""",{"n":4,"ts":{{t0 + 4000}}}]""";
+        var published = await Mosquitto.PublishAsync(d, "telemetry", resent, 1, 5);
+        Assert.Equal(0, published.ExitCode);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var seen = new List<CommittedReading>();
+        while (seen.Count < 4)
+        {
+            var r = await _observer.Seen.Reader.ReadAsync(timeout.Token);
+            if (r.Device.Serial == d.Serial) seen.Add(r);
+        }
+        Assert.Equal(new long[] { 2, 1, 3, 4 }, seen.Select(r => Assert.Single(r.Readings).Value!.GetValue<long>()).ToArray());
+        Assert.Equal(new[] { t0 + 2000, t0 + 1000, t0 + 3000, t0 + 4000 }, seen.Select(r => r.Ts).ToArray());
+        Assert.All(seen, r => Assert.Equal(org.Id, r.Device.OrgId));
     }
 }

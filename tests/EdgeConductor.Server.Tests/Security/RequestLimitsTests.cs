@@ -26,7 +26,7 @@ public sealed class RequestLimitsTests(EcServerFactory server) : IClassFixture<E
     [Theory]
     [InlineData("POST", "/auth/login", RequestBodyLimits.AuthBytes)]
     [InlineData("POST", "/auth/refresh", RequestBodyLimits.AuthBytes)]
-    [InlineData("POST", "/devices/EC-ANY-1/telemetry", RequestBodyLimits.DeviceMessageBytes)]
+    [InlineData("POST", "/devices/EC-ANY-1/telemetry", RequestBodyLimits.TelemetryBytes)]
     [InlineData("PATCH", "/devices/EC-ANY-1/shadow/desired", RequestBodyLimits.DeviceMessageBytes)]
     [InlineData("POST", "/devices/register", RequestBodyLimits.DefaultBytes)]
     [InlineData("POST", "/orgs", RequestBodyLimits.DefaultBytes)]

@@ -163,12 +163,28 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("PATCH /devices/:serial/shadow/desired", Access.ManageOrCustomer, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/shadow/desired", new { relay = true })),
         new("POST /devices/:serial/reboot", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/reboot")),
         new("GET /devices/:serial/commands", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/commands")),
+        new("POST /devices/:serial/commands", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/commands", new { cmd = "set_interval", @params = new { seconds = 30 } })),
+        new("GET /devices/:serial/commands/recent", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/commands/recent")),
+        new("GET /devices/:serial/commands/:id", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, await CommandIn(w, s, srv))),
+        // Only the device itself answers its commands (X-Device-Secret): every user and key gets 403 on its own org's, 404 on another's.
+        new("POST /devices/:serial/commands/:id/ack", Access.Manage, HttpStatusCode.Forbidden, async (w, s, srv) => Req(HttpMethod.Post, await CommandIn(w, s, srv) + "/ack", new { status = "accepted" })),
         new("GET /devices/:serial/stream", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/stream"), Streams: true),
         new("GET /orgs/:id/stream", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/stream")), Streams: true),
         new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
         new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
         new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
     ];
+
+    /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
+    private static async Task<string> CommandIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var serial = await DeviceIn(w, s, srv.Api);
+        using var admin = await srv.Api.AdminClientAsync();
+        using var r = await admin.PostAsync($"{B}/devices/{serial}/reboot", null);
+        r.EnsureSuccessStatusCode();
+        var id = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("command_id").GetString();
+        return $"{B}/devices/{serial}/commands/{id}";
+    }
 
     /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>
     private static async Task<string> NotificationIn(IsolationWorld w, Side s, IsolationServer srv)

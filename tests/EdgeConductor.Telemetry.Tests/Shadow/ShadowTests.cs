@@ -60,7 +60,7 @@ public abstract class ShadowTestsBase(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task StaleVersion_InBodyOrIfMatch_Is409_AndChangesNothing()
+    public async Task StaleVersion_InBody409_InIfMatch412_AndChangesNothing()
     {
         var org = await TestOrg.CreateAsync(Server);
         var d = await org.DeviceAsync();
@@ -71,7 +71,7 @@ public abstract class ShadowTestsBase(ServerFixture fixture)
 
         var conflict = await PatchAsync(d, $$"""{"relay":false,"version":{{v}}}""", HttpStatusCode.Conflict);
         Assert.NotNull(conflict["code"]);
-        await PatchAsync(d, """{"relay":false}""", HttpStatusCode.Conflict, ifMatch: $"\"{v}\"");
+        await PatchAsync(d, """{"relay":false}""", HttpStatusCode.PreconditionFailed, ifMatch: $"\"{v}\"");
 
         var shadow = await ShadowAsync(d);
         AssertJson("""{"relay":true,"setpoint":21}""", shadow["desired"]);

@@ -48,7 +48,7 @@ public abstract class AggregateTestsBase(ServerFixture fixture)
         await PushAsync(d, b.AddSeconds(-1), "\"temp\":1000");          // before 'from'
         await PushAsync(d, b.AddSeconds(1), "\"temp\":10");
         await PushAsync(d, b.AddSeconds(5), "\"temp\":\"hot\"");        // string: ignored
-        await PushAsync(d, b.AddSeconds(6), "\"temp\":true");           // boolean: ignored
+        await PushAsync(d, b.AddSeconds(6), "\"temp\":[true]");         // array: ignored
         await PushAsync(d, b.AddSeconds(7), "\"hum\":5");               // no temp
         await PushAsync(d, b.AddSeconds(20), "\"temp\":20,\"hum\":6");
         await PushAsync(d, b.AddMilliseconds(59_999), "\"temp\":31");
@@ -90,7 +90,8 @@ public abstract class AggregateTestsBase(ServerFixture fixture)
         AssertBucket(buckets[1], b.AddHours(1), 700, 700, 700, 1);
         AssertBucket(buckets[2], b.AddHours(3), 1000, 400, 1600, 2);
 
-        Assert.Empty(await AggregateAsync(d, "relay", "1h", b, b.AddHours(6)));
+        var relay = Assert.Single(await AggregateAsync(d, "relay", "1h", b, b.AddHours(6)));
+        AssertBucket(relay, b.AddHours(3), 1, 1, 1, 1); // a boolean counts as 1 (true) / 0 (false)
         Assert.Empty(await AggregateAsync(d, "nothing", "1h", b, b.AddHours(6)));
     }
 
@@ -108,6 +109,28 @@ public abstract class AggregateTestsBase(ServerFixture fixture)
         var problem = await org.Http.GetAsync($"devices/{d.Serial}/telemetry/aggregate?{query}").ExpectAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["code"]);
         Assert.Contains(parameter, problem.ToJsonString());
+    }
+
+    [Fact]
+    public async Task BooleanMetric_AverageIsTheShareOfTruePerBucket()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        var b = FloorTo(DateTimeOffset.UtcNow, TimeSpan.FromHours(1)).AddHours(-3);
+        // Hour 1: gps_fix true, true, false, true → 3/4; hour 2: false, false → 0; relay only once, true.
+        await PushAsync(d, b.AddMinutes(1), "\"gps_fix\":true,\"relay\":true");
+        await PushAsync(d, b.AddMinutes(2), "\"gps_fix\":true");
+        await PushAsync(d, b.AddMinutes(3), "\"gps_fix\":false");
+        await PushAsync(d, b.AddMinutes(59), "\"gps_fix\":true");
+        await PushAsync(d, b.AddHours(1).AddMinutes(5), "\"gps_fix\":false");
+        await PushAsync(d, b.AddHours(1).AddMinutes(6), "\"gps_fix\":false,\"relay\":\"on\"");
+
+        var fix = await AggregateAsync(d, "gps_fix", "1h", b, b.AddHours(3));
+        Assert.Equal(2, fix.Count);
+        AssertBucket(fix[0], b, 0.75, 0, 1, 4);
+        AssertBucket(fix[1], b.AddHours(1), 0, 0, 0, 2);
+        var relay = Assert.Single(await AggregateAsync(d, "relay", "1h", b, b.AddHours(3))); // the string "on" is not counted
+        AssertBucket(relay, b, 1, 1, 1, 1);
     }
 }
 

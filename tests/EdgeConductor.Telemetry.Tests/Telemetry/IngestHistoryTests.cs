@@ -61,6 +61,8 @@ public abstract class IngestHistoryTestsBase(ServerFixture fixture)
     {
         var org = await TestOrg.CreateAsync(Server);
         var d = await org.DeviceAsync();
+        using (var admin = await TestOrg.AdminAsync(Server)) // these dates are older than the default 7-day retention, which ingest enforces
+            await admin.PatchRawAsync($"orgs/{org.Id}", """{"telemetry_retention_days":3650}""").ExpectAsync(HttpStatusCode.OK);
         var pushed = await org.Http.PostRawAsync($"devices/{d.Serial}/telemetry", $$"""{"temp":1,"ts":{{tsJson}}}""").ExpectAsync(HttpStatusCode.OK);
         Assert.StartsWith(expectedPrefix, pushed["ts"]!.GetValue<string>());
 

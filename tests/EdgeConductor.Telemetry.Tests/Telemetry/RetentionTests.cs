@@ -24,14 +24,18 @@ public abstract class RetentionTestsBase(ServerFixture fixture)
         var byDefault = await TestOrg.CreateAsync(Server);
         var oneDay = await TestOrg.CreateAsync(Server);
         using var admin = await TestOrg.AdminAsync(Server);
-        await admin.PatchRawAsync($"orgs/{oneDay.Id}", """{"telemetry_retention_days":1}""").ExpectAsync(HttpStatusCode.OK);
         var a = await byDefault.DeviceAsync();
         var b = await oneDay.DeviceAsync();
+        // Ingest refuses readings older than the retention: store the old ones under a long retention, then shorten it.
+        foreach (var org in new[] { byDefault, oneDay })
+            await admin.PatchRawAsync($"orgs/{org.Id}", """{"telemetry_retention_days":30}""").ExpectAsync(HttpStatusCode.OK);
         await PushAsync(a, TimeSpan.FromDays(8), 1);
         await PushAsync(a, TimeSpan.FromDays(6), 2);
         await PushAsync(a, TimeSpan.FromMinutes(1), 3);
         await PushAsync(b, TimeSpan.FromDays(2), 1);
         await PushAsync(b, TimeSpan.FromHours(23), 2);
+        await admin.PatchRawAsync($"orgs/{byDefault.Id}", """{"telemetry_retention_days":7}""").ExpectAsync(HttpStatusCode.OK);
+        await admin.PatchRawAsync($"orgs/{oneDay.Id}", """{"telemetry_retention_days":1}""").ExpectAsync(HttpStatusCode.OK);
 
         await Server.Services.GetRequiredService<RetentionWorker>().PruneOnceAsync(CancellationToken.None);
 

@@ -220,6 +220,20 @@ public static class Schema
                 released INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX ix_mqtt_queue_session ON mqtt_queue(owner, client_id);
+        // Command lifecycle (Commands/CommandStore.cs): queued (delivered_at NULL) → sent (delivered_at) → acknowledged
+        // (acked_at, status 'acknowledged') → succeeded | failed (completed_at, status) | expired (expires_at passed with no
+        // final status: derived when read, so it needs no worker). result: the device's optional result or error text.
+        new(6, "command_lifecycle", """
+            ALTER TABLE device_commands ADD COLUMN acked_at BIGINT;
+            ALTER TABLE device_commands ADD COLUMN completed_at BIGINT;
+            ALTER TABLE device_commands ADD COLUMN status TEXT;
+            ALTER TABLE device_commands ADD COLUMN result TEXT;
+            """),
+        // Booleans now count in aggregates (true = 1, false = 0; TelemetryRollup.ReadNumbers): the rollups are rebuilt from
+        // the stored rows by TelemetryRollupWorker (watermark back to 0, a new generation for any pass in flight).
+        new(106, "telemetry_rollup_booleans", """
+            DELETE FROM telemetry_rollup;
+            UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
             """),
     ];
 }
