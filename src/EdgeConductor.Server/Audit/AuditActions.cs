@@ -25,4 +25,7 @@ public static class AuditActions
     public const string OrgCreated = "org_created";
     public const string OrgUpdated = "org_updated";
     public const string RoomCreated = "room_created";
+    public const string WebhookSecretRevealed = "webhook_secret_revealed";
+    public const string WebhookSecretRotated = "webhook_secret_rotated";
+    public const string WebhookReplayed = "webhook_replayed";
 }

@@ -13,6 +13,7 @@ using EdgeConductor.Server.Observability;
 using EdgeConductor.Server.Storage;
 using EdgeConductor.Server.Storage.Migrations;
 using EdgeConductor.Server.Tenancy;
+using EdgeConductor.Server.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddWebhooks(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -141,6 +143,7 @@ public static class ServiceRegistration
         api.MapCommandsApi();
         api.MapStreamApi();
         api.MapNotificationsApi();
+        api.MapWebhooksApi();
         return app;
     }
 }
