@@ -31,6 +31,8 @@ internal static class DocsSnippets
         return w.Signature.Split(' ').Count(s => s == expected);
     }
 
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string file = "") => file;
+
     /// <summary>The repository root (holds EdgeConductor.slnx).</summary>
     public static string RepoRoot()
     {
@@ -51,9 +53,9 @@ internal static class DocsSnippets
     }
 
     /// <summary>This file's copy of the C# snippet, between the snippet markers.</summary>
-    public static string CSharpCopy([System.Runtime.CompilerServices.CallerFilePath] string file = "")
+    public static string CSharpCopy()
     {
-        var text = File.ReadAllText(file);
+        var text = File.ReadAllText(ThisFile());
         var start = text.IndexOf('\n', text.IndexOf("// <snippet>", StringComparison.Ordinal)) + 1;
         return text[start..text.IndexOf("    // </snippet>", StringComparison.Ordinal)];
     }
