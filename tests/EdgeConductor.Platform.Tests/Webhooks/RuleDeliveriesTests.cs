@@ -1,5 +1,7 @@
 using System.Net;
 using EdgeConductor.Telemetry.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeConductor.Platform.Tests.Webhooks;
 
@@ -65,6 +67,61 @@ public sealed class RuleDeliveriesTests : IAsyncLifetime
         var other = await TestOrg.CreateAsync(_server);
         var rule = await CreateRuleAsync(org, _receiver.Url("/rule-404"));
         await org.GetAsync($"rules/{rule}/deliveries");
+        await other.GetAsync($"rules/{rule}/deliveries", HttpStatusCode.NotFound);
+        await org.GetAsync($"rules/{Guid.NewGuid()}/deliveries", HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>
+/// The same endpoint before the rules feature is merged: a fixed <see cref="EdgeConductor.Server.Rules.IRuleDirectory"/>
+/// (rule id → org id) stands in for the rules store, so the lookup, visibility and listing of the webhooks side are
+/// proven on their own.
+/// </summary>
+public sealed class RuleDeliveriesLookupTests : IAsyncLifetime
+{
+    private sealed class FixedRules : EdgeConductor.Server.Rules.IRuleDirectory
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, string> Orgs { get; } = new();
+
+        public Task<string?> FindOrgIdAsync(string ruleId, CancellationToken ct) =>
+            Task.FromResult(Orgs.TryGetValue(ruleId, out var org) ? org : null);
+    }
+
+    private readonly FixedRules _rules = new();
+    private EcServer _server = null!;
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = new EcServer(services: s =>
+        {
+            s.RemoveAll<EdgeConductor.Server.Webhooks.WebhookOptions>();
+            s.AddSingleton(WebhookTestServer.Options());
+            s.AddSingleton<EdgeConductor.Server.Rules.IRuleDirectory>(_rules);
+        }).Start();
+        _receiver = await WebhookReceiver.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheRulesDeliveriesAreListed_ForItsOrgOnly()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        var other = await TestOrg.CreateAsync(_server);
+        var rule = Guid.NewGuid().ToString();
+        _rules.Orgs[rule] = org.Id;
+        var mine = await _server.EnqueueAsync(org.Id, _receiver.Url("/lookup"), ruleId: rule);
+        await _server.EnqueueAsync(org.Id, _receiver.Url("/lookup"), ruleId: "another-rule");
+        await org.DeliveryAsync(mine, d => d.Is("succeeded"));
+
+        var log = (await org.GetAsync($"rules/{rule}/deliveries")).AsArray();
+        Assert.Equal([mine], log.Select(d => d!["id"]!.GetValue<string>()));
+        Assert.Equal("succeeded", log[0]!["status"]!.GetValue<string>());
         await other.GetAsync($"rules/{rule}/deliveries", HttpStatusCode.NotFound);
         await org.GetAsync($"rules/{Guid.NewGuid()}/deliveries", HttpStatusCode.NotFound);
     }
