@@ -8,6 +8,7 @@ using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.Orgs;
 using EdgeConductor.Sdk.Telemetry;
 using EdgeConductor.Sdk.Users;
+using EdgeConductor.Sdk.Webhooks;
 
 namespace EdgeConductor.Sdk;
 
@@ -53,6 +54,7 @@ public sealed class EdgeConductorClient : IDisposable
         Auth = new AuthClient(api);
         Users = new UsersClient(api);
         Commands = new CommandsClient(api);
+        Webhooks = new WebhooksClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -84,6 +86,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>User accounts: get, disable, enable, change role, delete.</summary>
     public UsersClient Users { get; }
+
+    /// <summary>Webhook signing secret and delivery log.</summary>
+    public WebhooksClient Webhooks { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();

@@ -26,4 +26,7 @@ public static class AuditActions
     public const string OrgUpdated = "org_updated";
     public const string RoomCreated = "room_created";
     public const string CommandSent = "command_sent";
+    public const string WebhookSecretRevealed = "webhook_secret_revealed";
+    public const string WebhookSecretRotated = "webhook_secret_rotated";
+    public const string WebhookReplayed = "webhook_replayed";
 }

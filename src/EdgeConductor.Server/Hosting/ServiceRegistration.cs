@@ -14,6 +14,7 @@ using EdgeConductor.Server.Observability;
 using EdgeConductor.Server.Storage;
 using EdgeConductor.Server.Storage.Migrations;
 using EdgeConductor.Server.Tenancy;
+using EdgeConductor.Server.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +51,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddWebhooks(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -144,6 +146,7 @@ public static class ServiceRegistration
         api.MapStreamApi();
         api.MapNotificationsApi();
         api.MapMqttAclApi();
+        api.MapWebhooksApi();
         return app;
     }
 }

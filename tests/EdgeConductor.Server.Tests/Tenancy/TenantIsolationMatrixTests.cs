@@ -173,6 +173,13 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
         new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
         new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
+        new("POST /orgs/:id/webhook-secret", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/webhook-secret", new { }))),
+        new("GET /orgs/:id/webhook-secret", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/webhook-secret"))),
+        new("GET /orgs/:id/webhook-deliveries", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/webhook-deliveries"))),
+        new("GET /webhook-deliveries/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/webhook-deliveries/{await WebhookDeliveryIn(w, s, srv)}")),
+        new("POST /webhook-deliveries/:id/replay", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/webhook-deliveries/{await WebhookDeliveryIn(w, s, srv)}/replay")),
+        // Needs the rules feature (POST /orgs/:id/rules), merged from its own branch.
+        new("GET /rules/:id/deliveries", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleWithWebhookIn(w, s, srv)}/deliveries")),
     ];
 
     /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
@@ -184,6 +191,23 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         r.EnsureSuccessStatusCode();
         var id = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("command_id").GetString();
         return $"{B}/devices/{serial}/commands/{id}";
+    /// <summary>A webhook delivery in the side's org, handed to the real outbox as the rules engine does (loopback: refused by SSRF protection at once).</summary>
+    private static Task<string> WebhookDeliveryIn(IsolationWorld w, Side s, IsolationServer srv) =>
+        srv.Services.GetRequiredService<EdgeConductor.Server.Webhooks.IWebhookOutbox>().EnqueueAsync(new EdgeConductor.Server.Webhooks.WebhookMessage(
+            w.Org(s).Id, "http://127.0.0.1:9/hook", null, "rule_fired", new System.Text.Json.Nodes.JsonObject { ["event"] = "rule_fired" }, null),
+            CancellationToken.None);
+
+    /// <summary>A threshold rule with a webhook_url in the side's org, created by the super admin through the rules API.</summary>
+    private static async Task<string> RuleWithWebhookIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        using var admin = srv.CreateClient(w.AdminToken);
+        using var r = await admin.PostAsJsonAsync($"{B}/orgs/{w.Org(s).Id}/rules", new
+        {
+            name = Unique.Name("Rule"), rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 },
+            action = new { key = "relay", value = true }, webhook_url = "https://example.com/hook",
+        }, HttpJson.Options);
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        return (await r.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
     }
 
     /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>

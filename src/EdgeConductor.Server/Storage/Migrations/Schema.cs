@@ -234,6 +234,53 @@ public static class Schema
         new(106, "telemetry_rollup_booleans", """
             DELETE FROM telemetry_rollup;
             UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
+        // Webhooks (Webhooks/, docs/webhooks.md): the per-org signing secret (previous one kept for the rotation grace), the
+        // state of each endpoint (org + URL: circuit breaker, failure count, disabled by 410) and the durable outbox / delivery
+        // log. status: pending | succeeded | failed; claim_token/claimed_until: the worker instance that holds a due delivery.
+        new(8, "webhooks", """
+            CREATE TABLE webhook_secrets (
+                org_id TEXT PRIMARY KEY,
+                secret TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                revealed_at BIGINT,
+                previous_secret TEXT,
+                previous_expires_at BIGINT
+            );
+            CREATE TABLE webhook_endpoints (
+                org_id TEXT NOT NULL,
+                url TEXT NOT NULL,
+                consecutive_failures INTEGER NOT NULL,
+                open_until BIGINT,
+                failing_notified_at BIGINT,
+                disabled_at BIGINT,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, url)
+            );
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                message_id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                rule_id TEXT,
+                url TEXT NOT NULL,
+                preset TEXT,
+                event_type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at BIGINT,
+                claim_token TEXT,
+                claimed_until BIGINT,
+                response_code INTEGER,
+                latency_ms BIGINT,
+                last_error TEXT,
+                replay_of TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                completed_at BIGINT
+            );
+            CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+            CREATE INDEX ix_webhook_deliveries_org ON webhook_deliveries(org_id, created_at);
+            CREATE INDEX ix_webhook_deliveries_rule ON webhook_deliveries(rule_id, created_at);
             """),
     ];
 }

@@ -1,0 +1,128 @@
+using System.Net;
+using EdgeConductor.Telemetry.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeConductor.Platform.Tests.Webhooks;
+
+/// <summary>
+/// <c>GET /rules/:id/deliveries</c>: the rule's deliveries for managers of its org, 404 for a rule that does not exist or
+/// that the caller cannot see. Rules come from the rules feature (POST /orgs/:id/rules and IRuleDirectory), which is merged
+/// from its own branch: these tests pass only once it is.
+/// </summary>
+public sealed class RuleDeliveriesTests : IAsyncLifetime
+{
+    private EcServer _server = null!;
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = WebhookTestServer.Start(WebhookTestServer.Options());
+        _receiver = await WebhookReceiver.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<string> CreateRuleAsync(TestOrg org, string url)
+    {
+        var rule = await org.Http.PostJsonAsync($"orgs/{org.Id}/rules", new
+        {
+            name = "CO2 high", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 },
+            action = new { key = "relay", value = true }, webhook_url = url,
+        }, HttpStatusCode.Created);
+        return rule["id"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task TheLog_ListsTheRulesDeliveries_WithStatusAttemptsCodeLatencyAndNextRetry()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        _receiver.On("/rule-flaky", 503);
+        var rule = await CreateRuleAsync(org, _receiver.Url("/rule-ok"));
+        var ok = await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-ok"), ruleId: rule);
+        var flaky = await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-flaky"), ruleId: rule);
+        await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-ok"), ruleId: "another-rule");
+        await org.DeliveryAsync(ok, d => d.Is("succeeded"));
+        await org.DeliveryAsync(flaky, d => d.Attempts() == 1);
+
+        var log = (await org.GetAsync($"rules/{rule}/deliveries")).AsArray();
+        Assert.Equal([flaky, ok], log.Select(d => d!["id"]!.GetValue<string>()));
+        var f = log[0]!;
+        Assert.Equal("pending", f["status"]!.GetValue<string>());
+        Assert.Equal(1, f["attempts"]!.GetValue<int>());
+        Assert.Equal(503, f["response_code"]!.GetValue<int>());
+        Assert.NotNull(f["latency_ms"]);
+        Assert.NotNull(f["next_attempt_at"]);
+        Assert.Equal(200, log[1]!["response_code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AnUnknownRule_OrAnotherOrgsRule_Is404()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        var other = await TestOrg.CreateAsync(_server);
+        var rule = await CreateRuleAsync(org, _receiver.Url("/rule-404"));
+        await org.GetAsync($"rules/{rule}/deliveries");
+        await other.GetAsync($"rules/{rule}/deliveries", HttpStatusCode.NotFound);
+        await org.GetAsync($"rules/{Guid.NewGuid()}/deliveries", HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>
+/// The same endpoint before the rules feature is merged: a fixed <see cref="EdgeConductor.Server.Rules.IRuleDirectory"/>
+/// (rule id → org id) stands in for the rules store, so the lookup, visibility and listing of the webhooks side are
+/// proven on their own.
+/// </summary>
+public sealed class RuleDeliveriesLookupTests : IAsyncLifetime
+{
+    private sealed class FixedRules : EdgeConductor.Server.Rules.IRuleDirectory
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, string> Orgs { get; } = new();
+
+        public Task<string?> FindOrgIdAsync(string ruleId, CancellationToken ct) =>
+            Task.FromResult(Orgs.TryGetValue(ruleId, out var org) ? org : null);
+    }
+
+    private readonly FixedRules _rules = new();
+    private EcServer _server = null!;
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = new EcServer(services: s =>
+        {
+            s.RemoveAll<EdgeConductor.Server.Webhooks.WebhookOptions>();
+            s.AddSingleton(WebhookTestServer.Options());
+            s.AddSingleton<EdgeConductor.Server.Rules.IRuleDirectory>(_rules);
+        }).Start();
+        _receiver = await WebhookReceiver.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheRulesDeliveriesAreListed_ForItsOrgOnly()
+    {
+        var org = await TestOrg.CreateAsync(_server);
+        var other = await TestOrg.CreateAsync(_server);
+        var rule = Guid.NewGuid().ToString();
+        _rules.Orgs[rule] = org.Id;
+        var mine = await _server.EnqueueAsync(org.Id, _receiver.Url("/lookup"), ruleId: rule);
+        await _server.EnqueueAsync(org.Id, _receiver.Url("/lookup"), ruleId: "another-rule");
+        await org.DeliveryAsync(mine, d => d.Is("succeeded"));
+
+        var log = (await org.GetAsync($"rules/{rule}/deliveries")).AsArray();
+        Assert.Equal([mine], log.Select(d => d!["id"]!.GetValue<string>()));
+        Assert.Equal("succeeded", log[0]!["status"]!.GetValue<string>());
+        await other.GetAsync($"rules/{rule}/deliveries", HttpStatusCode.NotFound);
+        await org.GetAsync($"rules/{Guid.NewGuid()}/deliveries", HttpStatusCode.NotFound);
+    }
+}
