@@ -25,4 +25,6 @@ public static class AuditActions
     public const string OrgCreated = "org_created";
     public const string OrgUpdated = "org_updated";
     public const string RoomCreated = "room_created";
+    public const string AnomalyAcknowledged = "anomaly_acknowledged";
+    public const string AnomalySettingsUpdated = "anomaly_settings_updated";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeConductor.Server.Anomalies;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Commands;
 using EdgeConductor.Server.Live;
@@ -49,6 +50,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddAnomalies();
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -141,6 +143,7 @@ public static class ServiceRegistration
         api.MapCommandsApi();
         api.MapStreamApi();
         api.MapNotificationsApi();
+        api.MapAnomaliesApi();
         return app;
     }
 }
