@@ -160,6 +160,14 @@ public sealed class AnomalyDetector(AnomalyStore store, AnomalySettingsStore set
         }
     }
 
-    private static double? Number(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d : null;
+    /// <summary>A reading's numeric value: telemetry keeps integers as long and the rest as double (see DevicePayload).</summary>
+    private static double? Number(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return null;
+        if (v.TryGetValue<double>(out var d)) return double.IsFinite(d) ? d : null;
+        if (v.TryGetValue<long>(out var l)) return l;
+        if (v.TryGetValue<int>(out var i)) return i;
+        if (v.TryGetValue<decimal>(out var m)) return (double)m;
+        return v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out d) && double.IsFinite(d) ? d : null;
+    }
 }

@@ -82,7 +82,7 @@ public sealed class AnomalyEvaluatorTests
         Assert.Equal(29, w.Count);
         Assert.Equal((2 + 30) / 2.0, w.Mean(), 9);
         w.Add(15_500, 100);                                        // late: goes in at its time, the oldest (2) drops
-        Assert.Equal((30, 30.0), w.Newest);
+        Assert.Equal((30_000L, 30.0), w.Newest);
         Assert.True(w.Contains(15_500, 100));
         Assert.False(w.Contains(2000, 2));
     }

@@ -94,7 +94,7 @@ internal sealed class AnomalyFeed
     public async Task<JsonArray> WaitForAsync(string field, int count)
     {
         var list = await Eventually.ValueAsync(() => AnomaliesAsync(field), l => l.Count >= count, TimeSpan.FromSeconds(20));
-        Assert.True(list.Count >= count, $"expected {count} '{field}' anomalies for {Device.Serial}, found {list.Count}: {list.ToJsonString()}");
+        Assert.True(list.Count >= count, $"expected {count} '{field}' anomalies for {Device.Serial}, found {list.Count}: {list.ToJsonString()}\nserver errors:\n{string.Join("\n", Org.Server.Errors.Entries)}");
         return list;
     }
 
