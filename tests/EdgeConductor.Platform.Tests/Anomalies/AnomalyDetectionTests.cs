@@ -59,7 +59,9 @@ public sealed class AnomalyDetectionTests : IAsyncLifetime
         Assert.Equal(feed.Device.Serial, S(a["serial"]));
         Assert.Equal(feed.Org.Id, S(a["org_id"]));
 
-        var notes = (await feed.Org.GetAsync($"orgs/{feed.Org.Id}/notifications")).AsArray();
+        // The notification is raised right after the anomaly is stored: wait for it.
+        var notes = await Eventually.ValueAsync(async () => (await feed.Org.GetAsync($"orgs/{feed.Org.Id}/notifications")).AsArray(),
+            l => l.Any(x => S(x!["kind"]) == "anomaly"), TimeSpan.FromSeconds(20));
         var n = Assert.Single(notes, x => S(x!["kind"]) == "anomaly" && S(x["title"]).Contains("Temperature"))!;
         Assert.Equal($"Critical: Temperature on {feed.Device.Serial}", S(n["title"]));
         Assert.Equal("critical", S(n["severity"]));
