@@ -1,3 +1,4 @@
+using EdgeConductor.Sdk.Anomalies;
 using EdgeConductor.Sdk.ApiKeys;
 using EdgeConductor.Sdk.Audit;
 using EdgeConductor.Sdk.Auth;
@@ -55,6 +56,7 @@ public sealed class EdgeConductorClient : IDisposable
         Users = new UsersClient(api);
         Commands = new CommandsClient(api);
         Webhooks = new WebhooksClient(api);
+        Anomalies = new AnomaliesClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -77,6 +79,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Org API keys.</summary>
     public ApiKeysClient ApiKeys { get; }
+
+    /// <summary>Anomalies: list, get, acknowledge.</summary>
+    public AnomaliesClient Anomalies { get; }
 
     /// <summary>In-app notifications: list, mark read.</summary>
     public NotificationsClient Notifications { get; }

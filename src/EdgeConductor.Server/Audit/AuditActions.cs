@@ -29,4 +29,6 @@ public static class AuditActions
     public const string WebhookSecretRevealed = "webhook_secret_revealed";
     public const string WebhookSecretRotated = "webhook_secret_rotated";
     public const string WebhookReplayed = "webhook_replayed";
+    public const string AnomalyAcknowledged = "anomaly_acknowledged";
+    public const string AnomalySettingsUpdated = "anomaly_settings_updated";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeConductor.Server.Anomalies;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Commands;
 using EdgeConductor.Server.Live;
@@ -52,6 +53,7 @@ public static class ServiceRegistration
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
         s.AddWebhooks(builder.Configuration);
+        s.AddAnomalies();
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -147,6 +149,7 @@ public static class ServiceRegistration
         api.MapNotificationsApi();
         api.MapMqttAclApi();
         api.MapWebhooksApi();
+        api.MapAnomaliesApi();
         return app;
     }
 }

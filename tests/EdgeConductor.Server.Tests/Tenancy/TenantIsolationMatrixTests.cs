@@ -180,6 +180,11 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("POST /webhook-deliveries/:id/replay", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/webhook-deliveries/{await WebhookDeliveryIn(w, s, srv)}/replay")),
         // Needs the rules feature (POST /orgs/:id/rules), merged from its own branch.
         new("GET /rules/:id/deliveries", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleWithWebhookIn(w, s, srv)}/deliveries")),
+        new("GET /orgs/:id/anomalies", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/anomalies"))),
+        new("GET /anomalies/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/anomalies/{await AnomalyIn(w, s, srv)}")),
+        new("PATCH /anomalies/:id/acknowledge", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/anomalies/{await AnomalyIn(w, s, srv)}/acknowledge")),
+        new("GET /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings"))),
+        new("PATCH /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Patch, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings", new { robust_zscore = false }))),
     ];
 
     /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
@@ -218,6 +223,15 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         await store.CreateAsync(w.Org(s).Id, "test", "info", title, null, null, CancellationToken.None);
         var list = await store.ListAsync(w.Org(s).Id, false, new Paging(500, 0), CancellationToken.None);
         return list.Single(n => n.Title == title).Id;
+    }
+
+    /// <summary>A fresh anomaly in the side's org (raised through the store, as the detector does).</summary>
+    private static async Task<string> AnomalyIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var finding = new EdgeConductor.Server.Anomalies.AnomalyFinding("rolling_mean", "critical", 20, 50);
+        var a = await srv.Services.GetRequiredService<EdgeConductor.Server.Anomalies.AnomalyStore>().TryRaiseAsync(
+            new(w.Org(s).Id, Guid.NewGuid().ToString(), Unique.Serial(), "temp", 30, 0, finding), CancellationToken.None);
+        return a!.Id;
     }
 
     public static TheoryData<string, Actor, Side> Cases()

@@ -55,5 +55,8 @@ internal sealed class TestOrg
         return new TestDevice(serial, created["device_secret"]!.GetValue<string>(), this);
     }
 
+    /// <summary>The same org and API key against another server on the same data (a restart).</summary>
+    public TestOrg On(EcServer server) => new(server, Id, ApiKey, ApiKeyId);
+
     public Task<JsonNode> GetAsync(string url, HttpStatusCode status = HttpStatusCode.OK) => Http.GetJsonAsync(url, status);
 }

@@ -281,6 +281,40 @@ public static class Schema
             CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
             CREATE INDEX ix_webhook_deliveries_org ON webhook_deliveries(org_id, created_at);
             CREATE INDEX ix_webhook_deliveries_rule ON webhook_deliveries(rule_id, created_at);
+        // Anomaly detection (Anomalies/, docs/anomalies.md). anomalies: one row per raised anomaly; ts is the reading's time,
+        // created_at the detection time (Unix ms). anomaly_alert_state: per device and field the last alert (time, severity)
+        // that the 30-minute cooldown is measured from, claimed with a conditional upsert so two server instances never
+        // raise the same alert twice. anomaly_settings: an org's settings document (JSON), absent = the defaults.
+        new(9, "anomalies", """
+            CREATE TABLE anomalies (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                device_id TEXT NOT NULL,
+                device_serial TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value DOUBLE PRECISION NOT NULL,
+                baseline DOUBLE PRECISION NOT NULL,
+                deviation_pct DOUBLE PRECISION NOT NULL,
+                severity TEXT NOT NULL,
+                detector TEXT NOT NULL,
+                ts BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                acknowledged_by TEXT,
+                acknowledged_at BIGINT
+            );
+            CREATE INDEX ix_anomalies_org ON anomalies(org_id, created_at);
+            CREATE TABLE anomaly_alert_state (
+                device_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                last_alert_at BIGINT NOT NULL,
+                last_severity TEXT NOT NULL,
+                PRIMARY KEY (device_id, field)
+            );
+            CREATE TABLE anomaly_settings (
+                org_id TEXT PRIMARY KEY,
+                settings TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
             """),
     ];
 }
