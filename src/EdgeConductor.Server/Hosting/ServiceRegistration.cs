@@ -49,6 +49,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddNotifications(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
