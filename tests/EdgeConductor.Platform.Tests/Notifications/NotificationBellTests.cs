@@ -5,17 +5,23 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Platform.Tests.Notifications;
 
 /// <summary>The bell: per-user read state, the unread count, live events on the org stream (no SMTP configured here).</summary>
-public sealed class NotificationBellTests : IAsyncLifetime
+public class NotificationBellTests : IAsyncLifetime
 {
     private EcServer _server = null!;
 
-    public Task InitializeAsync()
-    {
-        _server = new EcServer().Start();
-        return Task.CompletedTask;
-    }
+    /// <summary>EC_DATABASE for the server: null = SQLite; the PostgreSQL subclass creates a database.</summary>
+    protected virtual Task<string?> DatabaseAsync() => Task.FromResult<string?>(null);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    /// <summary>Called after the server is disposed (the PostgreSQL subclass drops its database).</summary>
+    protected virtual Task CleanupDatabaseAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync() => _server = new EcServer(postgres: await DatabaseAsync()).Start();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await CleanupDatabaseAsync();
+    }
 
     [Fact]
     public async Task ReadState_IsPerUser_AndAnApiKeyActsAsTheOrgsBell()
@@ -178,5 +184,19 @@ public sealed class NotificationBellTests : IAsyncLifetime
         Assert.True(put["email_enabled"]!.GetValue<bool>());
         var again = await w.Admin1.Http.GetJsonAsync("users/me/notification-preferences");
         Assert.Equal(["anomaly"], again["email_kinds"]!.AsArray().Select(k => k!.GetValue<string>()));
+    }
+}
+
+/// <summary>The same bell tests on PostgreSQL (per-reader read state, upserts).</summary>
+public sealed class NotificationBellPostgresTests : NotificationBellTests
+{
+    private string? _db;
+
+    protected override async Task<string?> DatabaseAsync() =>
+        _db = await (await EdgeConductor.Testing.PostgresTestServer.GetAsync()).CreateDatabaseAsync("bell");
+
+    protected override async Task CleanupDatabaseAsync()
+    {
+        if (_db is not null) await (await EdgeConductor.Testing.PostgresTestServer.GetAsync()).DropDatabaseAsync(_db);
     }
 }

@@ -168,6 +168,9 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
         new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
         new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
+        new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
+        // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
+        new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
     ];
 
     /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>
@@ -235,6 +238,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         "POST /auth/login", "POST /auth/refresh", "POST /auth/logout", "GET /auth/me",
         "GET /orgs", "POST /orgs", "GET /partners", "POST /partners", "POST /partners/:/users",
         "GET /devices", // a list: filtered by scope, covered by Lists_NeverShowOtherOrgsData
+        "GET /users/me/notification-preferences", "PUT /users/me/notification-preferences", // the caller's own settings
     ];
 
     private static string Normalize(string route) =>
