@@ -9,7 +9,8 @@ using EdgeConductor.Server.Tenancy;
 namespace EdgeConductor.Server.Live;
 
 /// <summary>
-/// Server-Sent Events of telemetry and shadow changes as they are committed (dashboard, `ec telemetry watch`). Every
+/// Server-Sent Events of telemetry and shadow changes as they are committed (dashboard, `ec telemetry watch`); the org
+/// stream also carries the caller's notification bell (<see cref="NotificationFeed"/>, docs/notifications.md). Every
 /// event is authorized when it is written, against the caller's current rights, and a stream whose credential is gone
 /// (key revoked, user disabled, deleted or its role changed) ends at once.
 /// </summary>
