@@ -32,7 +32,14 @@ public sealed class NotificationStore(Database db, TimeProvider clock)
         public string? Data { get; set; }
 
         public NotificationDto ToDto() => new(Id, OrgId, Kind, Severity, Title, Body, DeviceSerial, Times.ToUtc(CreatedAt),
-            Times.ToUtc(ReaderReadAt), Data is null ? null : JsonDocument.Parse(Data).RootElement.Clone());
+            Times.ToUtc(ReaderReadAt), ParseData(Data));
+    }
+
+    private static JsonElement? ParseData(string? json)
+    {
+        if (json is null) return null;
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
     }
 
     private const string Columns = "n.id, n.org_id, n.kind, n.severity, n.title, n.body, n.device_serial, n.created_at, n.data";
@@ -59,7 +66,7 @@ public sealed class NotificationStore(Database db, TimeProvider clock)
             VALUES (@id, @OrgId, @Kind, @Severity, @Title, @Body, @DeviceSerial, @now, @data)
             """, new { id, e.OrgId, e.Kind, e.Severity, e.Title, e.Body, e.DeviceSerial, now, data }, tx, cancellationToken: ct));
         return new NotificationDto(id, e.OrgId, e.Kind, e.Severity, e.Title, e.Body, e.DeviceSerial, Times.ToUtc(now), null,
-            data is null ? null : JsonDocument.Parse(data).RootElement.Clone());
+            ParseData(data));
     }
 
     /// <summary>The org's notifications newest first, with <paramref name="reader"/>'s read state.</summary>
