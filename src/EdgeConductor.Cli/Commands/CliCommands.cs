@@ -23,6 +23,7 @@ internal sealed class CliCommands(CliEnvironment env)
         root.Subcommands.Add(UserCommands.Create(this));
         root.Subcommands.Add(WebhookCommands.Create(this));
         root.Subcommands.Add(AnomalyCommands.Create(this));
+        root.Subcommands.Add(NotificationCommands.Create(this));
         root.Subcommands.Add(ManufactureCommand.Create(this));
         return root;
     }

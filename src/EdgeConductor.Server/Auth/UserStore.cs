@@ -74,6 +74,13 @@ public sealed class UserStore(Database db, TimeProvider clock)
         return (await conn.QueryAsync<UserRecord>("SELECT * FROM users WHERE org_id = @orgId ORDER BY created_at", new { orgId })).AsList();
     }
 
+    /// <summary>The users of a partner (role partner), oldest first.</summary>
+    public async Task<IReadOnlyList<UserRecord>> ListByPartnerAsync(string partnerId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return (await conn.QueryAsync<UserRecord>("SELECT * FROM users WHERE partner_id = @partnerId AND org_id IS NULL ORDER BY created_at", new { partnerId })).AsList();
+    }
+
     public async Task<long> CountAsync(CancellationToken ct)
     {
         await using var conn = await db.OpenAsync(ct);

@@ -54,6 +54,7 @@ public static class ServiceRegistration
         s.AddTelemetryFeatures(builder.Configuration);
         s.AddWebhooks(builder.Configuration);
         s.AddAnomalies();
+        s.AddNotifications(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 

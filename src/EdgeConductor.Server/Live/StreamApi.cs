@@ -2,13 +2,15 @@ using System.Text;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Gateway;
+using EdgeConductor.Server.Notifications;
 using EdgeConductor.Server.Shadow;
 using EdgeConductor.Server.Tenancy;
 
 namespace EdgeConductor.Server.Live;
 
 /// <summary>
-/// Server-Sent Events of telemetry and shadow changes as they are committed (dashboard, `ec telemetry watch`). Every
+/// Server-Sent Events of telemetry and shadow changes as they are committed (dashboard, `ec telemetry watch`); the org
+/// stream also carries the caller's notification bell (<see cref="NotificationFeed"/>, docs/notifications.md). Every
 /// event is authorized when it is written, against the caller's current rights, and a stream whose credential is gone
 /// (key revoked, user disabled, deleted or its role changed) ends at once.
 /// </summary>
@@ -34,7 +36,8 @@ public static class StreamApi
         await PumpAsync(ctx.Http, sub, first, rights, live.Epoch, lifetime.ApplicationStopping);
     }
 
-    private static async Task OrgStream(string orgId, RequestContext ctx, DeviceEventHub hub, LiveAccess live, IHostApplicationLifetime lifetime)
+    private static async Task OrgStream(string orgId, RequestContext ctx, DeviceEventHub hub, LiveAccess live, IHostApplicationLifetime lifetime,
+        NotificationStore notifications)
     {
         var org = await ctx.RequireOrgAsync(orgId);
         var scope = await ctx.ScopeAsync();
@@ -42,7 +45,8 @@ public static class StreamApi
             throw ApiException.Forbidden("Your role sees only some of this org's devices; stream them one at a time with /devices/{serial}/stream.");
         var rights = live.ForCaller(ctx.Caller, scope);
         using var sub = hub.Subscribe(null, org.Id);
-        await PumpAsync(ctx.Http, sub, null, rights, live.Epoch, lifetime.ApplicationStopping);
+        var feed = new NotificationFeed(notifications, rights, org.Id, BellReader.For(ctx.Caller));
+        await PumpAsync(ctx.Http, sub, null, rights, live.Epoch, lifetime.ApplicationStopping, feed);
     }
 
     /// <summary>
@@ -52,7 +56,7 @@ public static class StreamApi
     /// the credential, and a revoked, deleted, disabled or changed one ends the stream with a ": access revoked" comment.
     /// </summary>
     private static async Task PumpAsync(HttpContext http, DeviceEventHub.Subscription sub, DeviceEvent? first, LiveRights rights,
-        AccessEpoch epoch, CancellationToken stopping)
+        AccessEpoch epoch, CancellationToken stopping, NotificationFeed? feed = null)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var ct = linked.Token;
@@ -65,6 +69,7 @@ public static class StreamApi
             http.Response.Headers["X-Accel-Buffering"] = "no";
             await http.Response.WriteAsync(": connected\n\n", ct);
             if (first is not null && await MayReadAsync(rights, first, ct)) await WriteEventAsync(http, first, ct);
+            if (feed is not null && await feed.OpeningAsync(ct) is { } opening) await http.Response.WriteAsync(opening, ct);
             await http.Response.Body.FlushAsync(ct);
             while (!ct.IsCancellationRequested)
             {
@@ -75,7 +80,13 @@ public static class StreamApi
                     if (!await sub.Reader.WaitToReadAsync(wait.Token)) break;
                     while (sub.Reader.TryRead(out var e))
                     {
-                        if (!ReferenceEquals(e, DeviceEventHub.WakeUp) && await MayReadAsync(rights, e, ct)) await WriteEventAsync(http, e, ct);
+                        if (ReferenceEquals(e, DeviceEventHub.WakeUp)) continue;
+                        if (NotificationLiveEvents.IsNotificationEvent(e))
+                        {
+                            // Org-level bell events: only org streams render them, for their own caller (NotificationFeed).
+                            if (feed is not null && await feed.RenderAsync(e, ct) is { } text) await http.Response.WriteAsync(text, ct);
+                        }
+                        else if (await MayReadAsync(rights, e, ct)) await WriteEventAsync(http, e, ct);
                     }
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -30,10 +30,9 @@ public interface INotifier
     Task NotifyAsync(NotificationEvent e, CancellationToken ct);
 }
 
-/// <summary>The in-app bell only: stores the notification row.</summary>
+/// <summary>The in-app bell only: stores the notification row (replaced by <see cref="Notifier"/> in AddNotifications).</summary>
 internal sealed class StoreNotifier(NotificationStore store) : INotifier
 {
     /// <inheritdoc />
-    public Task NotifyAsync(NotificationEvent e, CancellationToken ct) =>
-        store.CreateAsync(e.OrgId, e.Kind, e.Severity, e.Title, e.Body, e.DeviceSerial, ct);
+    public Task NotifyAsync(NotificationEvent e, CancellationToken ct) => store.CreateAsync(e, ct);
 }

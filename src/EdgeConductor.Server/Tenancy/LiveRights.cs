@@ -71,6 +71,16 @@ public sealed class LiveRights
     }
 
     /// <summary>
+    /// May this receiver read org-level events of <paramref name="orgId"/> (the notification bell) now? Only a user or API
+    /// key whose current scope sees the whole org as a manager (the roles that read the bell), with a current credential.
+    /// </summary>
+    public async ValueTask<bool> MayReadOrgAsync(string orgId, CancellationToken ct)
+    {
+        if (_caller is null || !_caller.IsManager || !await IsCurrentAsync(ct)) return false;
+        return Volatile.Read(ref _scope) is { } scope && scope.CanSeeOrg(orgId);
+    }
+
+    /// <summary>
     /// Re-validates the credential if the epoch moved since the last check (API key not revoked, user unchanged and
     /// enabled per <see cref="CallerValidator"/>; a device still registered in the same org). False = revoked for good.
     /// </summary>

@@ -18,10 +18,13 @@ public sealed class NotificationsClientTests(ServerFixture server)
         using var ec = server.Client(org.ApiKey);
 
         var all = await ec.Notifications.ListAsync(org.Id);
+        var unreadBefore = await ec.Notifications.UnreadCountAsync(org.Id);
         var read = await ec.Notifications.MarkReadAsync(all[0].Id);
         var unread = await ec.Notifications.ListAsync(org.Id, unreadOnly: true);
         var updated = await ec.Notifications.MarkAllReadAsync(org.Id);
         var none = await ec.Notifications.ListAsync(org.Id, unreadOnly: true);
+        var unreadAfter = await ec.Notifications.UnreadCountAsync(org.Id);
+        var prefs = await Assert.ThrowsAsync<EdgeConductor.Sdk.EdgeConductorApiException>(() => ec.Notifications.GetPreferencesAsync());
 
         Assert.Equal(2, all.Count);
         Assert.All(all, n => Assert.Null(n.ReadAt));
@@ -29,5 +32,8 @@ public sealed class NotificationsClientTests(ServerFixture server)
         Assert.Single(unread);
         Assert.Equal(1, updated);
         Assert.Empty(none);
+        Assert.Equal(2, unreadBefore);
+        Assert.Equal(0, unreadAfter);
+        Assert.Equal(403, prefs.Status); // an API key has no e-mail preferences
     }
 }

@@ -185,6 +185,9 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("PATCH /anomalies/:id/acknowledge", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/anomalies/{await AnomalyIn(w, s, srv)}/acknowledge")),
         new("GET /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings"))),
         new("PATCH /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Patch, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings", new { robust_zscore = false }))),
+        new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
+        // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
+        new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
     ];
 
     /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
@@ -289,6 +292,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         "POST /auth/login", "POST /auth/refresh", "POST /auth/logout", "GET /auth/me",
         "GET /orgs", "POST /orgs", "GET /partners", "POST /partners", "POST /partners/:/users",
         "GET /devices", // a list: filtered by scope, covered by Lists_NeverShowOtherOrgsData
+        "GET /users/me/notification-preferences", "PUT /users/me/notification-preferences", // the caller's own settings
     ];
 
     private static string Normalize(string route) =>

@@ -315,6 +315,58 @@ public static class Schema
                 settings TEXT NOT NULL,
                 updated_at BIGINT NOT NULL
             );
+        // Notifications (docs/notifications.md): data = the kind's details as JSON (anomaly: field, value, baseline...);
+        // notification_reads = per-reader read state (reader 'user:<id>', or 'org:<org id>' for the org's API keys; the
+        // old org-wide read_at moves to the org bell and is no longer written); notification_email_prefs = per-user e-mail
+        // choices; notification_emails = the durable e-mail outbox (one row per notification x recipient; status pending,
+        // held, sent, summarized, failed; attempts/next_attempt_at = retry backoff); notification_email_sends = one row per
+        // e-mail sent (the hourly cap counts them); notification_email_leases = per-recipient lease so two server instances
+        // never build the same recipient's e-mail at once.
+        new(10, "notifications_per_user_and_email", """
+            ALTER TABLE notifications ADD COLUMN data TEXT;
+            CREATE TABLE notification_reads (
+                notification_id TEXT NOT NULL,
+                reader TEXT NOT NULL,
+                read_at BIGINT NOT NULL,
+                PRIMARY KEY (notification_id, reader)
+            );
+            INSERT INTO notification_reads (notification_id, reader, read_at)
+                SELECT id, 'org:' || org_id, read_at FROM notifications WHERE read_at IS NOT NULL;
+            CREATE TABLE notification_email_prefs (
+                user_id TEXT PRIMARY KEY,
+                email_enabled INTEGER NOT NULL,
+                email_kinds TEXT,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE notification_emails (
+                id TEXT PRIMARY KEY,
+                notification_id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at BIGINT NOT NULL,
+                last_error TEXT,
+                sent_at BIGINT
+            );
+            CREATE INDEX ix_notification_emails_status ON notification_emails(status, next_attempt_at);
+            CREATE INDEX ix_notification_emails_recipient ON notification_emails(recipient, status);
+            CREATE TABLE notification_email_sends (
+                id TEXT PRIMARY KEY,
+                recipient TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                sent_at BIGINT NOT NULL,
+                item_count INTEGER NOT NULL,
+                held_count INTEGER NOT NULL
+            );
+            CREATE INDEX ix_notification_email_sends_recipient ON notification_email_sends(recipient, sent_at);
+            CREATE TABLE notification_email_leases (
+                recipient TEXT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                until_ms BIGINT NOT NULL
+            );
             """),
     ];
 }
