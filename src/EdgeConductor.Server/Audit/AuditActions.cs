@@ -25,4 +25,8 @@ public static class AuditActions
     public const string OrgCreated = "org_created";
     public const string OrgUpdated = "org_updated";
     public const string RoomCreated = "room_created";
+    public const string RuleFired = "rule_fired";
+    public const string RuleCreated = "rule_created";
+    public const string RuleUpdated = "rule_updated";
+    public const string RuleDeleted = "rule_deleted";
 }

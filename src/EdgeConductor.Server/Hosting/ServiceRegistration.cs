@@ -49,6 +49,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddRules(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -141,6 +142,7 @@ public static class ServiceRegistration
         api.MapCommandsApi();
         api.MapStreamApi();
         api.MapNotificationsApi();
+        Rules.RulesApi.MapRulesApi(api);
         return app;
     }
 }
