@@ -168,6 +168,13 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
         new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
         new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
+        // Rules (issue 11).
+        new("GET /orgs/:id/rules", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/rules"))),
+        new("POST /orgs/:id/rules", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rules", new { name = "CO2 High", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 }, action = new { key = "relay", value = true } }))),
+        new("GET /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("PATCH /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/rules/{await RuleIn(w, s, srv)}", new { enabled = false })),
+        new("DELETE /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("POST /rules/:id/test", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/rules/{await RuleIn(w, s, srv)}/test")),
     ];
 
     /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>
@@ -178,6 +185,18 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         await store.CreateAsync(w.Org(s).Id, "test", "info", title, null, null, CancellationToken.None);
         var list = await store.ListAsync(w.Org(s).Id, false, new Paging(500, 0), CancellationToken.None);
         return list.Single(n => n.Title == title).Id;
+    }
+
+    /// <summary>A fresh threshold rule in the side's org, stored directly (as the API would).</summary>
+    private static async Task<string> RuleIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var id = Guid.CreateVersion7().ToString();
+        await srv.Services.GetRequiredService<EdgeConductor.Server.Rules.RuleStore>().CreateAsync(new EdgeConductor.Server.Rules.RuleRecord
+        {
+            Id = id, OrgId = w.Org(s).Id, Name = "r", RuleType = "threshold", Condition = """{"field":"co2","op":">","value":1000}""",
+            Action = """{"key":"relay","value":true}""", Enabled = 1, ScheduleSince = 0, CreatedAt = 0, UpdatedAt = 0,
+        }, CancellationToken.None);
+        return id;
     }
 
     public static TheoryData<string, Actor, Side> Cases()
