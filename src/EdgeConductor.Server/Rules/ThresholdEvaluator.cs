@@ -16,7 +16,7 @@ public static class ThresholdEvaluator
         if (RuleTypes.IsOrdering(c.Op))
         {
             if (n is not { } v) return null;
-            var t = c.Value.GetValue<double>();
+            if (Number(c.Value) is not { } t) return null;
             return c.Op switch { ">" => v > t, "<" => v < t, ">=" => v >= t, _ => v <= t };
         }
         if (reading is null) return null;
@@ -43,13 +43,11 @@ public static class ThresholdEvaluator
     /// <summary>The reading as a finite double, or null when it is not a number.</summary>
     public static double? Number(JsonNode? node)
     {
-        if (node is JsonValue jv && jv.GetValueKind() == JsonValueKind.Number && jv.TryGetValue<double>(out var d) && double.IsFinite(d)) return d;
-        if (node is JsonValue j2 && j2.GetValueKind() == JsonValueKind.Number)
-        {
-            var el = j2.GetValue<JsonElement>();
-            if (el.TryGetDouble(out var e) && double.IsFinite(e)) return e;
-        }
-        return null;
+        if (node is not JsonValue jv || jv.GetValueKind() != JsonValueKind.Number) return null;
+        if (jv.TryGetValue<double>(out var d)) return double.IsFinite(d) ? d : null;
+        // A number built in code (int, long, decimal …) rather than parsed: read it through its JSON text.
+        return double.TryParse(jv.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p)
+            && double.IsFinite(p) ? p : null;
     }
 
     private static bool Equal(JsonNode expected, JsonNode reading, double? readingNumber)
