@@ -48,3 +48,38 @@ internal static class RuleCalls
     public static Task<JsonNode> PatchRuleAsync(this TestOrg org, string id, string body, HttpStatusCode status = HttpStatusCode.OK) =>
         org.Http.PatchRawAsync($"rules/{id}", body).ExpectAsync(status);
 }
+
+/// <summary>A device that listens on devices/{serial}/shadow/desired with mosquitto_sub, and sends telemetry over HTTPS.</summary>
+internal static class RuleDevice
+{
+    public static async Task SendAsync(this TestDevice d, string json)
+    {
+        using var http = d.Org.Server.Http();
+        using var r = await http.PostRawAsync($"devices/{d.Serial}/telemetry", json, d.Secret);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+    }
+
+    /// <summary>mosquitto_sub as the device on its desired topic, SUBACK awaited.</summary>
+    public static async Task<RunningTool> ListenAsync(this TestDevice d, int count, int timeoutSeconds = 30)
+    {
+        var sub = Mosquitto.Subscribe(Mosquitto.As(d), [d.Topic("shadow/desired")], count, timeoutSeconds);
+        await sub.WaitForSubAckAsync();
+        return sub;
+    }
+
+    /// <summary>Waits for a desired message whose JSON contains <paramref name="fragment"/> (e.g. <c>"relay":true</c>).</summary>
+    public static Task<string> WaitForDesiredAsync(this RunningTool sub, TestDevice d, string fragment) =>
+        sub.WaitForLineAsync(l => l.StartsWith(d.Topic("shadow/desired") + " ", StringComparison.Ordinal) && l.Contains(fragment, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), $"desired {fragment}");
+
+    public static int CountDesired(this RunningTool sub, TestDevice d, string fragment) =>
+        sub.Lines.Count(l => l.StartsWith(d.Topic("shadow/desired") + " ", StringComparison.Ordinal) && l.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>
+    /// A control rule (<c>probe &gt; 0 → probe_seen = n</c>): readings are evaluated in commit order by one loop, so once the
+    /// device receives probe_seen = n, every reading sent before the probe has been evaluated.
+    /// </summary>
+    public static Task<JsonNode> CreateProbeRuleAsync(this TestOrg org) =>
+        org.CreateRuleAsync(new { name = "probe", rule_type = "threshold", condition = new { field = "probe", op = ">", value = 0 },
+            action = new { key = "probe_seen", value = true }, clear_action = new { key = "probe_seen", value = false } });
+}
