@@ -83,3 +83,27 @@ internal static class RuleDevice
         org.CreateRuleAsync(new { name = "probe", rule_type = "threshold", condition = new { field = "probe", op = ">", value = 0 },
             action = new { key = "probe_seen", value = true }, clear_action = new { key = "probe_seen", value = false } });
 }
+
+internal static class RuleClock
+{
+    /// <summary>Moves the server clock (real time plus an offset) so that it reads <paramref name="iso"/> now.</summary>
+    public static void Set(this OffsetTimeProvider clock, string iso) =>
+        clock.Advance(DateTimeOffset.Parse(iso, null, System.Globalization.DateTimeStyles.AssumeUniversal) - clock.GetUtcNow());
+
+    public static async Task<JsonNode> SetTimezoneAsync(this TestOrg org, string tz) =>
+        await org.Http.PatchRawAsync($"orgs/{org.Id}", $$"""{"timezone":"{{tz}}"}""").ExpectAsync(HttpStatusCode.OK);
+
+    public static Task<JsonNode> DailyAsync(this TestOrg org, string time, bool relay = false) =>
+        org.CreateRuleAsync(new { name = "Night shutoff", rule_type = "schedule", condition = new { time, days = new[] { "mon", "tue", "wed", "thu", "fri", "sat", "sun" } },
+            action = new { key = "relay", value = relay } });
+
+    /// <summary>The rule's scheduled instants (GET /rules/:id "fires"), once <paramref name="done"/> holds for them.</summary>
+    public static async Task<JsonArray> FiresAsync(this TestOrg org, string ruleId, Func<JsonArray, bool> done, TimeSpan? timeout = null)
+    {
+        var rule = await Eventually.ValueAsync(() => org.GetAsync($"rules/{ruleId}"), r => done(r["fires"]!.AsArray()), timeout ?? TimeSpan.FromSeconds(20));
+        return rule["fires"]!.AsArray();
+    }
+
+    public static string Instant(this JsonNode fire) =>
+        fire["instant"]!.GetValue<DateTime>().ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+}
