@@ -5,6 +5,7 @@ using EdgeConductor.Sdk.Devices;
 using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.Orgs;
+using EdgeConductor.Sdk.Rules;
 using EdgeConductor.Sdk.Telemetry;
 using EdgeConductor.Sdk.Users;
 
@@ -51,6 +52,7 @@ public sealed class EdgeConductorClient : IDisposable
         Notifications = new NotificationsClient(api);
         Auth = new AuthClient(api);
         Users = new UsersClient(api);
+        Rules = new RulesClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -76,6 +78,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Who am I, user login.</summary>
     public AuthClient Auth { get; }
+
+    /// <summary>Automation rules: list, threshold, schedule, enable, disable, delete.</summary>
+    public RulesClient Rules { get; }
 
     /// <summary>User accounts: get, disable, enable, change role, delete.</summary>
     public UsersClient Users { get; }
