@@ -7,6 +7,7 @@ using EdgeConductor.Sdk.Devices;
 using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.Orgs;
+using EdgeConductor.Sdk.Rules;
 using EdgeConductor.Sdk.Telemetry;
 using EdgeConductor.Sdk.Users;
 using EdgeConductor.Sdk.Webhooks;
@@ -57,6 +58,7 @@ public sealed class EdgeConductorClient : IDisposable
         Commands = new CommandsClient(api);
         Webhooks = new WebhooksClient(api);
         Anomalies = new AnomaliesClient(api);
+        Rules = new RulesClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -88,6 +90,9 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Who am I, user login.</summary>
     public AuthClient Auth { get; }
+
+    /// <summary>Automation rules: list, threshold, schedule, enable, disable, delete.</summary>
+    public RulesClient Rules { get; }
 
     /// <summary>User accounts: get, disable, enable, change role, delete.</summary>
     public UsersClient Users { get; }

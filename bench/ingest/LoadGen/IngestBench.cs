@@ -22,6 +22,7 @@ internal static class IngestBench
     {
         using var admin = await AdminSession.StartAsync(target, "ingest");
         var secrets = await admin.RegisterDevicesAsync("LOAD", devices);
+        await RulesBench.CreateRulesAsync(admin); // BENCH_RULES=N (bench/rules): N enabled threshold rules in the org
         var clients = await ConnectAllAsync(secrets.Select(s => (Func<Task<MqttClient>>)(() => admin.ConnectDeviceAsync(s.Serial, s.Secret))));
         try
         {

@@ -29,6 +29,7 @@ try
         "broker" => await IngestBench.RunBrokerAsync(Arg(0, 1883), Arg(1, 200), Arg(2, 250), Arg(3, 4)),
         "query" => await QueryBench.RunAsync(Target.FromArgs(rest), Arg(4, 50)),
         "desired" => await DesiredBench.RunAsync(Target.FromArgs(rest), Arg(4, 200)),
+        "rulelatency" => await RulesBench.LatencyAsync(Target.FromArgs(rest), Arg(4, 200)),
         _ => Usage(),
     };
 }

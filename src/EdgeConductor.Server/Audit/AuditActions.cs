@@ -31,4 +31,8 @@ public static class AuditActions
     public const string WebhookReplayed = "webhook_replayed";
     public const string AnomalyAcknowledged = "anomaly_acknowledged";
     public const string AnomalySettingsUpdated = "anomaly_settings_updated";
+    public const string RuleFired = "rule_fired";
+    public const string RuleCreated = "rule_created";
+    public const string RuleUpdated = "rule_updated";
+    public const string RuleDeleted = "rule_deleted";
 }

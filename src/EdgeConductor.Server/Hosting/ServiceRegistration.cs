@@ -55,6 +55,7 @@ public static class ServiceRegistration
         s.AddWebhooks(builder.Configuration);
         s.AddAnomalies();
         s.AddNotifications(builder.Configuration);
+        s.AddRules(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -151,6 +152,7 @@ public static class ServiceRegistration
         api.MapMqttAclApi();
         api.MapWebhooksApi();
         api.MapAnomaliesApi();
+        Rules.RulesApi.MapRulesApi(api);
         return app;
     }
 }

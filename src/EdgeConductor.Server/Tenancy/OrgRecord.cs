@@ -15,4 +15,6 @@ public sealed class OrgRecord
     public int TelemetryRetentionDays { get; set; } = 7;
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
+    /// <summary>IANA time zone (e.g. Europe/Berlin) schedule rules run in; default UTC.</summary>
+    public string Timezone { get; set; } = "UTC";
 }

@@ -63,7 +63,8 @@ public sealed class OrgStore(Database db, TimeProvider clock)
         await using var conn = await db.OpenAsync(ct);
         await conn.ExecuteAsync("""
             UPDATE orgs SET name = @Name, plan = @Plan, product = @Product, logo_url = @LogoUrl, primary_color = @PrimaryColor,
-                custom_domain = @CustomDomain, telemetry_retention_days = @TelemetryRetentionDays, updated_at = @UpdatedAt
+                custom_domain = @CustomDomain, telemetry_retention_days = @TelemetryRetentionDays, updated_at = @UpdatedAt,
+                timezone = @Timezone
             WHERE id = @Id
             """, org);
         _planCache.TryRemove(org.Id, out _);

@@ -69,13 +69,14 @@ public static class OrgsApi
     {
         var org = await ctx.RequireManagedOrgAsync(orgId);
         var patch = new PatchDocument(body);
-        patch.AllowOnly("name", "logo_url", "primary_color", "custom_domain", "plan", "product", "telemetry_retention_days");
+        patch.AllowOnly("name", "logo_url", "primary_color", "custom_domain", "plan", "product", "telemetry_retention_days", "timezone");
         if (patch.Has("name")) org.Name = Check.Required(patch.String("name"), "name", 200);
         if (patch.Has("logo_url")) org.LogoUrl = Check.Url(patch.String("logo_url"), "logo_url");
         if (patch.Has("primary_color")) org.PrimaryColor = Check.Color(patch.String("primary_color"), "primary_color");
         if (patch.Has("custom_domain")) org.CustomDomain = Check.Optional(patch.String("custom_domain"), "custom_domain", 253);
         if (patch.Has("product")) org.Product = Check.Optional(patch.String("product"), "product", 100);
         if (patch.Has("telemetry_retention_days")) org.TelemetryRetentionDays = patch.Int("telemetry_retention_days", 1, 3650);
+        if (patch.Has("timezone")) org.Timezone = Rules.OrgTimeZone.Validate(patch.String("timezone"), "timezone");
         if (patch.Has("plan"))
         {
             ctx.RequireRole(Roles.SuperAdmin, Roles.Partner);

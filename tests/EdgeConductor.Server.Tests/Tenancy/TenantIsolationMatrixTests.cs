@@ -188,6 +188,13 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
         // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
         new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
+        // Rules (issue 11).
+        new("GET /orgs/:id/rules", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/rules"))),
+        new("POST /orgs/:id/rules", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rules", new { name = "CO2 High", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 }, action = new { key = "relay", value = true } }))),
+        new("GET /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("PATCH /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/rules/{await RuleIn(w, s, srv)}", new { enabled = false })),
+        new("DELETE /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("POST /rules/:id/test", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/rules/{await RuleIn(w, s, srv)}/test")),
     ];
 
     /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
@@ -235,6 +242,16 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         var a = await srv.Services.GetRequiredService<EdgeConductor.Server.Anomalies.AnomalyStore>().TryRaiseAsync(
             new(w.Org(s).Id, Guid.NewGuid().ToString(), Unique.Serial(), "temp", 30, 0, finding), CancellationToken.None);
         return a!.Id;
+    /// <summary>A fresh threshold rule in the side's org, stored directly (as the API would).</summary>
+    private static async Task<string> RuleIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var id = Guid.CreateVersion7().ToString();
+        await srv.Services.GetRequiredService<EdgeConductor.Server.Rules.RuleStore>().CreateAsync(new EdgeConductor.Server.Rules.RuleRecord
+        {
+            Id = id, OrgId = w.Org(s).Id, Name = "r", RuleType = "threshold", Condition = """{"field":"co2","op":">","value":1000}""",
+            Action = """{"key":"relay","value":true}""", Enabled = 1, ScheduleSince = 0, CreatedAt = 0, UpdatedAt = 0,
+        }, CancellationToken.None);
+        return id;
     }
 
     public static TheoryData<string, Actor, Side> Cases()
