@@ -49,6 +49,7 @@ public static class ServiceRegistration
         s.AddSingleton<PrometheusExporter>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
+        s.AddOta(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -141,6 +142,7 @@ public static class ServiceRegistration
         api.MapCommandsApi();
         api.MapStreamApi();
         api.MapNotificationsApi();
+        api.MapOta();
         return app;
     }
 }

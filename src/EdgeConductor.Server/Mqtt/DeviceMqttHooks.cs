@@ -108,7 +108,12 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         if (principal is MqttPrincipal.Anonymous)
             return topic.StartsWith(DeviceTopic.Root + "/", StringComparison.Ordinal) ? Deny("the devices/ namespace needs device credentials") : MqttPublishResult.Accept;
 
-        if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || DeviceTopic.InboundKind(rest) is not { } kind)
+        if (!DeviceTopic.TryParse(topic, out var serial, out var rest))
+            return Deny("devices may publish only devices/{serial}/telemetry and devices/{serial}/shadow/reported");
+        // Feature report topics (devices/{serial}/ota/status) go to their handler instead of the telemetry sink.
+        var kind = DeviceTopic.InboundKind(rest);
+        var report = kind is null ? services.GetServices<IDeviceReportHandler>().FirstOrDefault(h => h.TopicSuffix == rest) : null;
+        if (kind is null && report is null)
             return Deny("devices may publish only devices/{serial}/telemetry and devices/{serial}/shadow/reported");
 
         DeviceRef? device = principal switch
@@ -119,7 +124,7 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         };
         if (device is null) return Deny("not this client's device");
 
-        var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, CancellationToken.None);
+        var result = report is not null ? await report.HandleAsync(device, context.Message.Payload, CancellationToken.None) : await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind!.Value, context.Message.Payload, CancellationToken.None);
         return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
     }
 
