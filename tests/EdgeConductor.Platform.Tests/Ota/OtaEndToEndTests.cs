@@ -12,9 +12,12 @@ namespace EdgeConductor.Platform.Tests.Ota;
 /// cut → sha256 → status reports → version confirmed; a polling device; a device that rolls back; timeouts; downgrades.
 /// Real server, our MQTT client as the device, plain HttpClient as the ESP32's HTTP client.
 /// </summary>
-public abstract class OtaEndToEndTestsBase(OtaServerFixture fixture)
+public abstract class OtaEndToEndTestsBase(OtaServerFixture fixture) : IDisposable
 {
     private EcServer Server => fixture.Server;
+
+    /// <summary>No test leaves an error in the server log (a failing worker pass or a 500 would).</summary>
+    public void Dispose() => Assert.True(Server.Errors.Entries.Count == 0, string.Join("\n", Server.Errors.Entries));
 
     [Fact]
     public async Task Upload_Push_OnlineAndOffline_ResumedDownload_StatusReports_VersionConfirmed()
