@@ -2,8 +2,10 @@ using EdgeConductor.Sdk.ApiKeys;
 using EdgeConductor.Sdk.Audit;
 using EdgeConductor.Sdk.Auth;
 using EdgeConductor.Sdk.Devices;
+using EdgeConductor.Sdk.Firmware;
 using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
+using EdgeConductor.Sdk.OtaJobs;
 using EdgeConductor.Sdk.Orgs;
 using EdgeConductor.Sdk.Telemetry;
 using EdgeConductor.Sdk.Users;
@@ -51,6 +53,8 @@ public sealed class EdgeConductorClient : IDisposable
         Notifications = new NotificationsClient(api);
         Auth = new AuthClient(api);
         Users = new UsersClient(api);
+        Firmware = new FirmwareClient(api);
+        OtaJobs = new OtaJobsClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -79,6 +83,12 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>User accounts: get, disable, enable, change role, delete.</summary>
     public UsersClient Users { get; }
+
+    /// <summary>Firmware releases: list, get, upload, delete, push to a device (seed <c>ec.firmware</c>).</summary>
+    public FirmwareClient Firmware { get; }
+
+    /// <summary>OTA jobs: push to a product type with a staged rollout, list, status, pause, resume, cancel.</summary>
+    public OtaJobsClient OtaJobs { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();
