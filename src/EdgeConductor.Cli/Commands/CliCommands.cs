@@ -21,6 +21,7 @@ internal sealed class CliCommands(CliEnvironment env)
         root.Subcommands.Add(TelemetryCommands.Create(this));
         root.Subcommands.Add(OrgCommands.Create(this));
         root.Subcommands.Add(UserCommands.Create(this));
+        root.Subcommands.Add(OtaCommands.Create(this));
         root.Subcommands.Add(ManufactureCommand.Create(this));
         return root;
     }
