@@ -114,13 +114,16 @@ internal static class OtaKit
         }, n => done(n["state"]!.GetValue<string>()), TimeSpan.FromSeconds(15));
     }
 
-    /// <summary>A device on our MQTT client, subscribed to devices/{serial}/ota.</summary>
+    /// <summary>
+    /// A device on our MQTT client, subscribed to devices/{serial}/ota. Keep-alive is off: the broker checks keep-alive on
+    /// the server clock, which timeout tests move by minutes (with keep-alive on, the sweep would drop the device).
+    /// </summary>
     public static async Task<MqttClient> MqttDeviceAsync(TestDevice d, bool subscribe = true)
     {
         var client = new MqttClient(new MqttClientOptions
         {
             Port = d.Org.Server.MqttPort, ClientId = d.Serial, UserName = d.Serial, Password = Encoding.UTF8.GetBytes(d.Secret),
-            ProtocolVersion = MqttProtocolVersion.V500,
+            ProtocolVersion = MqttProtocolVersion.V500, KeepAliveSeconds = 0,
         });
         await client.ConnectAsync();
         if (subscribe) Assert.True((int)await client.SubscribeAsync(d.Topic("ota"), MqttQualityOfService.AtLeastOnce) < 0x80);
