@@ -110,8 +110,9 @@ public sealed class OtaService(OtaJobStore jobs, FirmwareStore firmware, DeviceS
     }
 
     /// <summary>
-    /// Adds <c>fw_url</c>, <c>fw_version</c> (seed 001) and sha256, size, job_id, signature to a poll answer while the
-    /// device has an update to fetch. When the device itself polls, a pending update counts as sent.
+    /// Adds <c>fw_url</c>, <c>fw_version</c> (seed 001) and fw_sha256, fw_size, fw_job_id, fw_signature to a poll answer
+    /// while the device has an update to fetch. When the device itself polls, a pending update counts as sent and
+    /// <c>fw_url</c> is its signed download URL; for a user it is the unsigned address.
     /// </summary>
     public async Task ContributeToPollAsync(DeviceRecord device, JsonObject body, bool isDevice, CancellationToken ct)
     {
@@ -119,8 +120,8 @@ public sealed class OtaService(OtaJobStore jobs, FirmwareStore firmware, DeviceS
         if (d is null || d.State is not (OtaStates.Pending or OtaStates.Sent or OtaStates.Downloading or OtaStates.Downloaded)) return;
         if (isDevice && d.State == OtaStates.Pending && !await jobs.ClaimSendAsync(d.JobId, d.DeviceId, Deadline(OtaStates.Sent), ct))
             return; // paused or canceled meanwhile
-        var message = await MessageAsync(d, ct);
-        body["fw_url"] = message["url"]!.DeepClone();
+        // Only the device itself gets a signed URL; a user looking sees the plain address (pending_fw_url).
+        body["fw_url"] = isDevice ? (await MessageAsync(d, ct))["url"]!.DeepClone() : urls.Canonical(d.FirmwareId);
         body["fw_version"] = d.Version;
         body["fw_sha256"] = d.Sha256;
         body["fw_size"] = d.Size;

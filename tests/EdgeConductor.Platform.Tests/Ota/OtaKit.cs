@@ -118,11 +118,11 @@ internal static class OtaKit
     /// A device on our MQTT client, subscribed to devices/{serial}/ota. Keep-alive is off: the broker checks keep-alive on
     /// the server clock, which timeout tests move by minutes (with keep-alive on, the sweep would drop the device).
     /// </summary>
-    public static async Task<MqttClient> MqttDeviceAsync(TestDevice d, bool subscribe = true)
+    public static async Task<MqttClient> MqttDeviceAsync(TestDevice d, bool subscribe = true, EcServer? server = null)
     {
         var client = new MqttClient(new MqttClientOptions
         {
-            Port = d.Org.Server.MqttPort, ClientId = d.Serial, UserName = d.Serial, Password = Encoding.UTF8.GetBytes(d.Secret),
+            Port = (server ?? d.Org.Server).MqttPort, ClientId = d.Serial, UserName = d.Serial, Password = Encoding.UTF8.GetBytes(d.Secret),
             ProtocolVersion = MqttProtocolVersion.V500, KeepAliveSeconds = 0,
         });
         await client.ConnectAsync();
