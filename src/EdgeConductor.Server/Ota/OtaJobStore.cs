@@ -234,6 +234,13 @@ public sealed class OtaJobStore(Database db, TimeProvider clock)
         return leased;
     }
 
+    /// <summary>Gives up every lease of <paramref name="owner"/> (a clean shutdown), so another instance takes the jobs at once.</summary>
+    public async Task ReleaseLeasesAsync(string owner, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("UPDATE ota_jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @owner", new { owner });
+    }
+
     /// <summary>Devices of the job whose phase deadline passed.</summary>
     public async Task<IReadOnlyList<OtaJobDevice>> ExpiredAsync(string jobId, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ namespace EdgeConductor.Server.Ota;
 /// Advances OTA jobs (<see cref="OtaService.AdvanceAsync"/>) every <see cref="OtaOptions.WorkerInterval"/> and at once when
 /// a job is created or resumed. Each pass leases the jobs it works on (<see cref="OtaJobStore.LeaseJobsAsync"/>), so two
 /// instances on one PostgreSQL never advance a job together; a job of a crashed instance is taken over when its lease
-/// ends. Nothing lives only in memory: after a restart (or kill -9) the next pass carries on from the database.
+/// ends (a clean shutdown gives its leases up at once). Nothing lives only in memory: after a restart (or kill -9) the next pass carries on from the database.
 /// </summary>
 internal sealed class OtaWorker(OtaService ota, OtaJobStore jobs, OtaOptions options, ILogger<OtaWorker> log) : BackgroundService
 {
@@ -36,6 +36,15 @@ internal sealed class OtaWorker(OtaService ota, OtaJobStore jobs, OtaOptions opt
         finally
         {
             ota.JobsChanged -= Wake;
+            try
+            {
+                await jobs.ReleaseLeasesAsync(_owner, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // After a crash or a failed release the leases simply run out (JobLease, 30 s).
+                log.LogWarning(ex, "Releasing OTA job leases on shutdown failed");
+            }
         }
     }
 
