@@ -33,6 +33,8 @@ internal sealed class OtaPollContributor(OtaService ota) : IPollContributor
 /// </summary>
 internal sealed class OtaTelemetryObserver(IServiceProvider services, ILogger<OtaTelemetryObserver> log) : BackgroundService, ITelemetryObserver
 {
+    private readonly Dictionary<string, long> _lastCheck = new();
+    private readonly Dictionary<string, string> _lastVersion = new();
     private readonly Channel<(DeviceRef Device, string? FwVersion)> _queue =
         Channel.CreateBounded<(DeviceRef, string?)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -55,7 +57,18 @@ internal sealed class OtaTelemetryObserver(IServiceProvider services, ILogger<Ot
         {
             try
             {
-                if (version is not null && version.Length <= 64) await ota.ObserveVersionAsync(device, version, null, stoppingToken);
+                // A reading without a version costs a database look-up at most once a minute per device (a busy device must
+                // not double the ingest path's queries); a version is always checked, but only when it changed.
+                var now = Environment.TickCount64;
+                if (version is not null && version.Length <= 64)
+                {
+                    if (_lastVersion.TryGetValue(device.Id, out var known) && known == version && now - _lastCheck.GetValueOrDefault(device.Id) < 60_000) continue;
+                    _lastVersion[device.Id] = version;
+                    await ota.ObserveVersionAsync(device, version, null, stoppingToken);
+                }
+                else if (now - _lastCheck.GetValueOrDefault(device.Id, long.MinValue / 2) < 60_000) continue;
+                _lastCheck[device.Id] = now;
+                if (_lastCheck.Count > 100_000) { _lastCheck.Clear(); _lastVersion.Clear(); }
                 await ota.DeliverPendingAsync(device, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
