@@ -4,8 +4,10 @@ using EdgeConductor.Sdk.Audit;
 using EdgeConductor.Sdk.Auth;
 using EdgeConductor.Sdk.Commands;
 using EdgeConductor.Sdk.Devices;
+using EdgeConductor.Sdk.Firmware;
 using EdgeConductor.Sdk.Http;
 using EdgeConductor.Sdk.Notifications;
+using EdgeConductor.Sdk.OtaJobs;
 using EdgeConductor.Sdk.Orgs;
 using EdgeConductor.Sdk.Rules;
 using EdgeConductor.Sdk.Telemetry;
@@ -59,6 +61,8 @@ public sealed class EdgeConductorClient : IDisposable
         Webhooks = new WebhooksClient(api);
         Anomalies = new AnomaliesClient(api);
         Rules = new RulesClient(api);
+        Firmware = new FirmwareClient(api);
+        OtaJobs = new OtaJobsClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -99,6 +103,11 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Webhook signing secret and delivery log.</summary>
     public WebhooksClient Webhooks { get; }
+    /// <summary>Firmware releases: list, get, upload, delete, push to a device (seed <c>ec.firmware</c>).</summary>
+    public FirmwareClient Firmware { get; }
+
+    /// <summary>OTA jobs: push to a product type with a staged rollout, list, status, pause, resume, cancel.</summary>
+    public OtaJobsClient OtaJobs { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();

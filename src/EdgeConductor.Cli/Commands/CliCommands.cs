@@ -25,6 +25,7 @@ internal sealed class CliCommands(CliEnvironment env)
         root.Subcommands.Add(AnomalyCommands.Create(this));
         root.Subcommands.Add(NotificationCommands.Create(this));
         root.Subcommands.Add(RuleCommands.Create(this));
+        root.Subcommands.Add(OtaCommands.Create(this));
         root.Subcommands.Add(ManufactureCommand.Create(this));
         return root;
     }

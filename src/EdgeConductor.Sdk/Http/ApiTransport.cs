@@ -73,6 +73,21 @@ internal sealed class ApiTransport
         }
     }
 
+    /// <summary>
+    /// Sends a prepared body (a multipart upload) once, without retries or the client timeout (a 16 MB upload over a slow
+    /// link may take minutes; cancel with <paramref name="ct"/>); returns the successful response or throws.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent content, CancellationToken ct)
+    {
+        var credential = _options.ApiKeyProvider is { } provider ? await provider(ct).ConfigureAwait(false) : _options.ApiKey;
+        using var request = BuildRequest(method, path, null, credential);
+        request.Content = content;
+        var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw await ToExceptionAsync(response, ct).ConfigureAwait(false);
+    }
+
     private HttpRequestMessage BuildRequest(HttpMethod method, string path, byte[]? content, string? credential)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseUrl, path));

@@ -35,4 +35,13 @@ public static class AuditActions
     public const string RuleCreated = "rule_created";
     public const string RuleUpdated = "rule_updated";
     public const string RuleDeleted = "rule_deleted";
+    public const string FirmwareUploaded = "firmware_uploaded";
+    public const string FirmwareDeleted = "firmware_deleted";
+    public const string FirmwareKeyAdded = "firmware_key_added";
+    public const string FirmwareKeyDeleted = "firmware_key_deleted";
+    public const string OtaSettingsUpdated = "ota_settings_updated";
+    public const string OtaPushed = "ota_pushed";
+    public const string OtaJobPaused = "ota_job_paused";
+    public const string OtaJobResumed = "ota_job_resumed";
+    public const string OtaJobCanceled = "ota_job_canceled";
 }

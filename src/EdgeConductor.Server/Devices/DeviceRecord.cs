@@ -20,4 +20,8 @@ public sealed class DeviceRecord
     public long? OfflineAlertedAt { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
+    /// <summary>The firmware version of an OTA update waiting for this device (seed 001), or null.</summary>
+    public string? PendingFwVersion { get; set; }
+    /// <summary>Where that firmware is downloaded from (without a device token), or null.</summary>
+    public string? PendingFwUrl { get; set; }
 }

@@ -151,6 +151,31 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
         return new Counts(row.Total, row.Online, row.Active);
     }
 
+    /// <summary>Records the firmware version the device reports (OTA: telemetry or ota/status <c>fw_version</c>). True when it changed.</summary>
+    public async Task<bool> SetFwVersionAsync(string deviceId, string fwVersion, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync(
+            "UPDATE devices SET fw_version = @fwVersion, updated_at = @now WHERE id = @deviceId AND (fw_version IS NULL OR fw_version <> @fwVersion)",
+            new { deviceId, fwVersion, now = clock.Ms() }) == 1;
+    }
+
+    /// <summary>Sets (or, with nulls, clears) the device's pending OTA update (seed 001 pending_fw_version / pending_fw_url).</summary>
+    public async Task SetPendingFirmwareAsync(string deviceId, string? version, string? url, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await conn.ExecuteAsync("UPDATE devices SET pending_fw_version = @version, pending_fw_url = @url WHERE id = @deviceId",
+            new { deviceId, version, url });
+    }
+
+    /// <summary>The devices of one org with one product type (an OTA push to a product type), unscoped: the caller checked the org.</summary>
+    public async Task<IReadOnlyList<DeviceRecord>> ListByProductTypeAsync(string orgId, string productType, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return (await conn.QueryAsync<DeviceRecord>(
+            "SELECT * FROM devices WHERE org_id = @orgId AND product_type = @productType ORDER BY serial_no", new { orgId, productType })).AsList();
+    }
+
     private sealed class CountRow
     {
         public long Total { get; set; }

@@ -30,7 +30,9 @@ internal sealed class RequestBodyLimits(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext http)
     {
-        var limit = LimitFor(http.Request.Path);
+        // A route may declare its own limit (OTA firmware upload: EC_OTA_MAX_FIRMWARE_BYTES plus the multipart framing).
+        var limit = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+            ?? LimitFor(http.Request.Path);
         if (http.Request.ContentLength is { } declared && declared > limit)
         {
             // Nothing is read; the 413 answer closes the connection so the unread body is not drained.

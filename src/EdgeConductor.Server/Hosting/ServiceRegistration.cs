@@ -56,6 +56,7 @@ public static class ServiceRegistration
         s.AddAnomalies();
         s.AddNotifications(builder.Configuration);
         s.AddRules(builder.Configuration);
+        s.AddOta(builder.Configuration);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -153,6 +154,7 @@ public static class ServiceRegistration
         api.MapWebhooksApi();
         api.MapAnomaliesApi();
         Rules.RulesApi.MapRulesApi(api);
+        api.MapOta();
         return app;
     }
 }

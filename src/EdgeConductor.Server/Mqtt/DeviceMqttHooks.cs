@@ -119,8 +119,13 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
         if (principal is MqttPrincipal.Service && !DeviceTopic.NamesDeviceNamespace(topic) && Acl.Current is { } serviceAcl)
             return serviceAcl.MayWrite(context.Client.UserName, context.Client.ClientId, topic) ? MqttPublishResult.Accept : Deny("the ACL file does not allow this topic");
 
-        if (!DeviceTopic.TryParse(topic, out var serial, out var rest) || (DeviceTopic.InboundKind(rest) is null && rest != DeviceTopic.CommandAck))
-            return Deny("devices may publish only devices/{serial}/telemetry, devices/{serial}/shadow/reported and devices/{serial}/commands/ack");
+        const string allowed = "devices may publish only devices/{serial}/telemetry, devices/{serial}/shadow/reported, devices/{serial}/commands/ack and devices/{serial}/ota/status";
+        if (!DeviceTopic.TryParse(topic, out var serial, out var rest)) return Deny(allowed);
+        // Feature report topics (devices/{serial}/ota/status) go to their handler instead of the telemetry sink.
+        var kind = DeviceTopic.InboundKind(rest);
+        var isCommandAck = kind is null && rest == DeviceTopic.CommandAck;
+        var report = kind is null && !isCommandAck ? services.GetServices<IDeviceReportHandler>().FirstOrDefault(h => h.TopicSuffix == rest) : null;
+        if (kind is null && report is null && !isCommandAck) return Deny(allowed);
 
         DeviceRef? device = principal switch
         {
@@ -129,9 +134,9 @@ internal sealed class DeviceMqttHooks(IServiceProvider services, MqttServerOptio
             _ => null,
         };
         if (device is null) return Deny("not this client's device");
-        if (DeviceTopic.InboundKind(rest) is not { } kind) return await CommandAckAsync(device, context.Message.Payload);
+        if (isCommandAck) return await CommandAckAsync(device, context.Message.Payload);
 
-        var result = await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind, context.Message.Payload, CancellationToken.None);
+        var result = report is not null ? await report.HandleAsync(device, context.Message.Payload, CancellationToken.None) : await services.GetRequiredService<IDeviceMessageSink>().ReceiveAsync(device, kind!.Value, context.Message.Payload, CancellationToken.None);
         return result.Accepted ? MqttPublishResult.Accept : MqttPublishResult.Reject(MqttReasonCode.PayloadFormatInvalid, result.Error);
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Notifications;
+using EdgeConductor.Server.Ota;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeConductor.Server.Tests.Tenancy;
@@ -223,6 +224,76 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         }, HttpJson.Options);
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         return (await r.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+        // OTA (docs/ota.md)
+        new("POST /orgs/:id/firmware", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(FirmwareUpload(w, s))),
+        new("GET /orgs/:id/firmware", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/firmware"))),
+        new("GET /firmware/:id", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/firmware/{await FirmwareIn(w, s, srv)}")),
+        new("DELETE /firmware/:id", Access.Manage, HttpStatusCode.NoContent, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/firmware/{await FirmwareIn(w, s, srv)}")),
+        new("POST /orgs/:id/firmware-keys", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/firmware-keys", new { name = "k", public_key_pem = NewP256Pem() }))),
+        new("GET /orgs/:id/firmware-keys", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/firmware-keys"))),
+        new("DELETE /orgs/:id/firmware-keys/:key", Access.Manage, HttpStatusCode.NoContent, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/orgs/{w.Org(s).Id}/firmware-keys/{(await srv.Services.GetRequiredService<FirmwareStore>().AddKeyAsync(w.Org(s).Id, "k", NewP256Pem(), CancellationToken.None)).Id}")),
+        new("GET /orgs/:id/ota-settings", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/ota-settings"))),
+        new("PUT /orgs/:id/ota-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Put, $"{B}/orgs/{w.Org(s).Id}/ota-settings", new { require_signature = false }))),
+        new("POST /devices/:serial/ota", Access.Manage, HttpStatusCode.Accepted, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceIn(w, s, srv.Api)}/ota", new { firmware_id = await FirmwareIn(w, s, srv) })),
+        new("POST /devices/:serial/ota/status", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/devices/{await DeviceWithUpdate(w, s, srv)}/ota/status", new { status = "downloading", progress = 5 })),
+        new("POST /orgs/:id/ota-jobs", Access.Manage, HttpStatusCode.Created, async (w, s, srv) => { await DeviceIn(w, s, srv.Api); return Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/ota-jobs", new { firmware_id = await FirmwareIn(w, s, srv) }); }),
+        new("GET /orgs/:id/ota-jobs", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/ota-jobs"))),
+        new("GET /ota-jobs/:id", Access.Read, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/ota-jobs/{await JobIn(w, s, srv, "active")}")),
+        new("POST /ota-jobs/:id/pause", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/ota-jobs/{await JobIn(w, s, srv, "active")}/pause")),
+        new("POST /ota-jobs/:id/resume", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/ota-jobs/{await JobIn(w, s, srv, "paused")}/resume")),
+        new("POST /ota-jobs/:id/cancel", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/ota-jobs/{await JobIn(w, s, srv, "active")}/cancel")),
+    ];
+
+    /// <summary>A firmware release row in the side's org for the registry's product type (no file: the matrix never downloads).</summary>
+    private static async Task<string> FirmwareIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var release = new FirmwareRelease
+        {
+            Id = Ids.New(), OrgId = w.Org(s).Id, Version = "99." + Random.Shared.Next(1_000_000) + ".0", ProductType = "EC-CLIMATE-V1",
+            Size = 1, Sha256 = new string('0', 64), CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        await srv.Services.GetRequiredService<FirmwareStore>().CreateAsync(release, CancellationToken.None);
+        return release.Id;
+    }
+
+    /// <summary>An OTA job row in the side's org with the given status (no devices).</summary>
+    private static async Task<string> JobIn(IsolationWorld w, Side s, IsolationServer srv, string status)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var job = new OtaJob
+        {
+            Id = Ids.New(), OrgId = w.Org(s).Id, FirmwareId = await FirmwareIn(w, s, srv), TargetKind = "product_type", Target = "EC-CLIMATE-V1",
+            Status = status, CreatedAt = now, UpdatedAt = now,
+        };
+        await srv.Services.GetRequiredService<OtaJobStore>().CreateAsync(job, [], CancellationToken.None);
+        return job.Id;
+    }
+
+    /// <summary>A device of the side with an update sent to it (pushed as the super admin), for its status report.</summary>
+    private static async Task<string> DeviceWithUpdate(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var serial = await DeviceIn(w, s, srv.Api);
+        using var admin = await srv.Api.AdminClientAsync();
+        using var r = await admin.PostAsJsonAsync($"{B}/devices/{serial}/ota", new { firmware_id = await FirmwareIn(w, s, srv) });
+        Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+        return serial;
+    }
+
+    private static string NewP256Pem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportSubjectPublicKeyInfoPem();
+    }
+
+    private static HttpRequestMessage FirmwareUpload(IsolationWorld w, Side s)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent([1, 2, 3, 4]), "file", "fw.bin" },
+            { new StringContent("1." + Random.Shared.Next(1_000_000) + ".0"), "version" },
+            { new StringContent("EC-CLIMATE-V1"), "product_type" },
+        };
+        return new HttpRequestMessage(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/firmware") { Content = form };
     }
 
     /// <summary>A fresh notification in the side's org (there is no API to create one).</summary>
@@ -310,6 +381,8 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         "GET /orgs", "POST /orgs", "GET /partners", "POST /partners", "POST /partners/:/users",
         "GET /devices", // a list: filtered by scope, covered by Lists_NeverShowOtherOrgsData
         "GET /users/me/notification-preferences", "PUT /users/me/notification-preferences", // the caller's own settings
+        "GET /firmware", "GET /ota-jobs", // lists filtered by scope (OtaReleaseTests.ReleasesAndJobs_AreInvisibleToAnotherOrg)
+        "GET /firmware/:id/download", // no bearer: a signed device token (OtaReleaseTests.DownloadTokens_ExpiredForeignOrTampered_Are403)
     ];
 
     private static string Normalize(string route) =>

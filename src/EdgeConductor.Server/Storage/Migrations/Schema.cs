@@ -418,6 +418,84 @@ public static class Schema
                 devices INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (rule_id, instant)
             );
+        // OTA firmware updates (Ota/, docs/ota.md). firmware_releases: uploaded .bin files, content-addressed by sha256 under
+        // EC_DATA_DIR/firmware; firmware_keys: an org's ECDSA P-256 public keys (PEM); ota_org_settings: signing required.
+        // ota_jobs: one per push, numbered per org (Job #12), with its rollout plan (JSON) and a lease (lease_owner,
+        // lease_until) so one server instance advances a job at a time; ota_job_devices: the per-device state machine
+        // (queued → pending → sent → downloading → downloaded → installing → rebooting → succeeded | failed | canceled |
+        // skipped) with the phase deadline. devices.pending_fw_version / pending_fw_url: the seed's pending update.
+        new(11, "ota", """
+            ALTER TABLE devices ADD COLUMN pending_fw_version TEXT;
+            ALTER TABLE devices ADD COLUMN pending_fw_url TEXT;
+            CREATE TABLE firmware_releases (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                version TEXT NOT NULL,
+                product_type TEXT NOT NULL,
+                size BIGINT NOT NULL,
+                sha256 TEXT NOT NULL,
+                signature TEXT,
+                signing_key_id TEXT,
+                notes TEXT,
+                created_by TEXT,
+                created_at BIGINT NOT NULL
+            );
+            CREATE UNIQUE INDEX ux_firmware_releases_version ON firmware_releases(org_id, product_type, version);
+            CREATE INDEX ix_firmware_releases_sha ON firmware_releases(sha256);
+            CREATE TABLE firmware_keys (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                public_key_pem TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_firmware_keys_org ON firmware_keys(org_id);
+            CREATE TABLE ota_org_settings (
+                org_id TEXT PRIMARY KEY,
+                require_signature BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE ota_jobs (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                number BIGINT NOT NULL,
+                firmware_id TEXT NOT NULL,
+                target_kind TEXT NOT NULL,
+                target TEXT NOT NULL,
+                allow_downgrade BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                status_reason TEXT,
+                rollout TEXT,
+                current_group BIGINT NOT NULL,
+                group_started_at BIGINT,
+                lease_owner TEXT,
+                lease_until BIGINT,
+                created_by TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE UNIQUE INDEX ux_ota_jobs_number ON ota_jobs(org_id, number);
+            CREATE INDEX ix_ota_jobs_status ON ota_jobs(status);
+            CREATE INDEX ix_ota_jobs_firmware ON ota_jobs(firmware_id);
+            CREATE TABLE ota_job_devices (
+                job_id TEXT NOT NULL,
+                device_id TEXT NOT NULL,
+                serial TEXT NOT NULL,
+                group_no BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                from_version TEXT,
+                progress BIGINT,
+                error TEXT,
+                attempts BIGINT NOT NULL,
+                released_at BIGINT,
+                sent_at BIGINT,
+                deadline_at BIGINT,
+                state_changed_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                PRIMARY KEY (job_id, device_id)
+            );
+            CREATE INDEX ix_ota_job_devices_device ON ota_job_devices(device_id, state);
+            CREATE INDEX ix_ota_job_devices_deadline ON ota_job_devices(state, deadline_at);
             """),
     ];
 }

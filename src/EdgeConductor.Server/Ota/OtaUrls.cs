@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace EdgeConductor.Server.Ota;
+
+/// <summary>
+/// Download addresses: <see cref="OtaOptions.PublicUrl"/> (EC_PUBLIC_URL) when set, else the first HTTP address the
+/// server listens on (a wildcard host becomes the machine's host name).
+/// </summary>
+public sealed class OtaUrls(OtaOptions options, IServiceProvider services, DownloadToken tokens)
+{
+    /// <summary>The download path of a release under the API root.</summary>
+    public static string Path(string firmwareId) => $"/api/v1/firmware/{firmwareId}/download";
+
+    /// <summary>The address shown as <c>pending_fw_url</c>: the release's download endpoint without a device token.</summary>
+    public string Canonical(string firmwareId) => Base() + Path(firmwareId);
+
+    /// <summary>The signed address one device downloads from (valid <see cref="OtaOptions.DownloadUrlLifetime"/>).</summary>
+    public async Task<string> SignedAsync(string firmwareId, string serial, CancellationToken ct) =>
+        Canonical(firmwareId) + "?" + await tokens.QueryAsync(firmwareId, serial, ct);
+
+    private string Base()
+    {
+        if (!string.IsNullOrEmpty(options.PublicUrl)) return options.PublicUrl;
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault(a => a.StartsWith("http", StringComparison.OrdinalIgnoreCase)) ?? "http://localhost:8080";
+        foreach (var wildcard in (string[])["://+", "://*", "://[::]", "://0.0.0.0"])
+            first = first.Replace(wildcard, "://" + Environment.MachineName);
+        return first.TrimEnd('/');
+    }
+}
