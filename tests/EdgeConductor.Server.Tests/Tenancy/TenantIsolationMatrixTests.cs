@@ -174,6 +174,13 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications"))),
         new("POST /orgs/:id/notifications/read-all", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/read-all"))),
         new("PATCH /notifications/:id/read", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/notifications/{await NotificationIn(w, s, srv)}/read")),
+        // Rules (issue 11).
+        new("GET /orgs/:id/rules", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/rules"))),
+        new("POST /orgs/:id/rules", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rules", new { name = "CO2 High", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 }, action = new { key = "relay", value = true } }))),
+        new("GET /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("PATCH /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/rules/{await RuleIn(w, s, srv)}", new { enabled = false })),
+        new("DELETE /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/rules/{await RuleIn(w, s, srv)}")),
+        new("POST /rules/:id/test", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/rules/{await RuleIn(w, s, srv)}/test")),
         new("POST /orgs/:id/webhook-secret", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/webhook-secret", new { }))),
         new("GET /orgs/:id/webhook-secret", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/webhook-secret"))),
         new("GET /orgs/:id/webhook-deliveries", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/webhook-deliveries"))),
@@ -189,41 +196,6 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
         // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
         new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
-        // Rules (issue 11).
-        new("GET /orgs/:id/rules", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/rules"))),
-        new("POST /orgs/:id/rules", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rules", new { name = "CO2 High", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 }, action = new { key = "relay", value = true } }))),
-        new("GET /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Get, $"{B}/rules/{await RuleIn(w, s, srv)}")),
-        new("PATCH /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/rules/{await RuleIn(w, s, srv)}", new { enabled = false })),
-        new("DELETE /rules/:id", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Delete, $"{B}/rules/{await RuleIn(w, s, srv)}")),
-        new("POST /rules/:id/test", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/rules/{await RuleIn(w, s, srv)}/test")),
-    ];
-
-    /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
-    private static async Task<string> CommandIn(IsolationWorld w, Side s, IsolationServer srv)
-    {
-        var serial = await DeviceIn(w, s, srv.Api);
-        using var admin = await srv.Api.AdminClientAsync();
-        using var r = await admin.PostAsync($"{B}/devices/{serial}/reboot", null);
-        r.EnsureSuccessStatusCode();
-        var id = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("command_id").GetString();
-        return $"{B}/devices/{serial}/commands/{id}";
-    /// <summary>A webhook delivery in the side's org, handed to the real outbox as the rules engine does (loopback: refused by SSRF protection at once).</summary>
-    private static Task<string> WebhookDeliveryIn(IsolationWorld w, Side s, IsolationServer srv) =>
-        srv.Services.GetRequiredService<EdgeConductor.Server.Webhooks.IWebhookOutbox>().EnqueueAsync(new EdgeConductor.Server.Webhooks.WebhookMessage(
-            w.Org(s).Id, "http://127.0.0.1:9/hook", null, "rule_fired", new System.Text.Json.Nodes.JsonObject { ["event"] = "rule_fired" }, null),
-            CancellationToken.None);
-
-    /// <summary>A threshold rule with a webhook_url in the side's org, created by the super admin through the rules API.</summary>
-    private static async Task<string> RuleWithWebhookIn(IsolationWorld w, Side s, IsolationServer srv)
-    {
-        using var admin = srv.CreateClient(w.AdminToken);
-        using var r = await admin.PostAsJsonAsync($"{B}/orgs/{w.Org(s).Id}/rules", new
-        {
-            name = Unique.Name("Rule"), rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 },
-            action = new { key = "relay", value = true }, webhook_url = "https://example.com/hook",
-        }, HttpJson.Options);
-        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-        return (await r.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
         // OTA (docs/ota.md)
         new("POST /orgs/:id/firmware", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(FirmwareUpload(w, s))),
         new("GET /orgs/:id/firmware", Access.Read, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/firmware"))),
@@ -243,6 +215,36 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("POST /ota-jobs/:id/resume", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/ota-jobs/{await JobIn(w, s, srv, "paused")}/resume")),
         new("POST /ota-jobs/:id/cancel", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Post, $"{B}/ota-jobs/{await JobIn(w, s, srv, "active")}/cancel")),
     ];
+
+    /// <summary>A reboot (made by the super admin) of a fresh device in the side's org: its /devices/:serial/commands/:id path.</summary>
+    private static async Task<string> CommandIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var serial = await DeviceIn(w, s, srv.Api);
+        using var admin = await srv.Api.AdminClientAsync();
+        using var r = await admin.PostAsync($"{B}/devices/{serial}/reboot", null);
+        r.EnsureSuccessStatusCode();
+        var id = System.Text.Json.JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("command_id").GetString();
+        return $"{B}/devices/{serial}/commands/{id}";
+    }
+
+    /// <summary>A webhook delivery in the side's org, handed to the real outbox as the rules engine does (loopback: refused by SSRF protection at once).</summary>
+    private static Task<string> WebhookDeliveryIn(IsolationWorld w, Side s, IsolationServer srv) =>
+        srv.Services.GetRequiredService<EdgeConductor.Server.Webhooks.IWebhookOutbox>().EnqueueAsync(new EdgeConductor.Server.Webhooks.WebhookMessage(
+            w.Org(s).Id, "http://127.0.0.1:9/hook", null, "rule_fired", new System.Text.Json.Nodes.JsonObject { ["event"] = "rule_fired" }, null),
+            CancellationToken.None);
+
+    /// <summary>A threshold rule with a webhook_url in the side's org, created by the super admin through the rules API.</summary>
+    private static async Task<string> RuleWithWebhookIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        using var admin = srv.CreateClient(w.AdminToken);
+        using var r = await admin.PostAsJsonAsync($"{B}/orgs/{w.Org(s).Id}/rules", new
+        {
+            name = Unique.Name("Rule"), rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 },
+            action = new { key = "relay", value = true }, webhook_url = "https://example.com/hook",
+        }, HttpJson.Options);
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        return (await r.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+    }
 
     /// <summary>A firmware release row in the side's org for the registry's product type (no file: the matrix never downloads).</summary>
     private static async Task<string> FirmwareIn(IsolationWorld w, Side s, IsolationServer srv)
@@ -306,13 +308,6 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         return list.Single(n => n.Title == title).Id;
     }
 
-    /// <summary>A fresh anomaly in the side's org (raised through the store, as the detector does).</summary>
-    private static async Task<string> AnomalyIn(IsolationWorld w, Side s, IsolationServer srv)
-    {
-        var finding = new EdgeConductor.Server.Anomalies.AnomalyFinding("rolling_mean", "critical", 20, 50);
-        var a = await srv.Services.GetRequiredService<EdgeConductor.Server.Anomalies.AnomalyStore>().TryRaiseAsync(
-            new(w.Org(s).Id, Guid.NewGuid().ToString(), Unique.Serial(), "temp", 30, 0, finding), CancellationToken.None);
-        return a!.Id;
     /// <summary>A fresh threshold rule in the side's org, stored directly (as the API would).</summary>
     private static async Task<string> RuleIn(IsolationWorld w, Side s, IsolationServer srv)
     {
@@ -323,6 +318,15 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
             Action = """{"key":"relay","value":true}""", Enabled = 1, ScheduleSince = 0, CreatedAt = 0, UpdatedAt = 0,
         }, CancellationToken.None);
         return id;
+    }
+
+    /// <summary>A fresh anomaly in the side's org (raised through the store, as the detector does).</summary>
+    private static async Task<string> AnomalyIn(IsolationWorld w, Side s, IsolationServer srv)
+    {
+        var finding = new EdgeConductor.Server.Anomalies.AnomalyFinding("rolling_mean", "critical", 20, 50);
+        var a = await srv.Services.GetRequiredService<EdgeConductor.Server.Anomalies.AnomalyStore>().TryRaiseAsync(
+            new(w.Org(s).Id, Guid.NewGuid().ToString(), Unique.Serial(), "temp", 30, 0, finding), CancellationToken.None);
+        return a!.Id;
     }
 
     public static TheoryData<string, Actor, Side> Cases()

@@ -220,6 +220,7 @@ public static class Schema
                 released INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX ix_mqtt_queue_session ON mqtt_queue(owner, client_id);
+            """),
         // Command lifecycle (Commands/CommandStore.cs): queued (delivered_at NULL) → sent (delivered_at) → acknowledged
         // (acked_at, status 'acknowledged') → succeeded | failed (completed_at, status) | expired (expires_at passed with no
         // final status: derived when read, so it needs no worker). result: the device's optional result or error text.
@@ -234,6 +235,7 @@ public static class Schema
         new(106, "telemetry_rollup_booleans", """
             DELETE FROM telemetry_rollup;
             UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
+            """),
         // Webhooks (Webhooks/, docs/webhooks.md): the per-org signing secret (previous one kept for the rotation grace), the
         // state of each endpoint (org + URL: circuit breaker, failure count, disabled by 410) and the durable outbox / delivery
         // log. status: pending | succeeded | failed; claim_token/claimed_until: the worker instance that holds a due delivery.
@@ -281,6 +283,7 @@ public static class Schema
             CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
             CREATE INDEX ix_webhook_deliveries_org ON webhook_deliveries(org_id, created_at);
             CREATE INDEX ix_webhook_deliveries_rule ON webhook_deliveries(rule_id, created_at);
+            """),
         // Anomaly detection (Anomalies/, docs/anomalies.md). anomalies: one row per raised anomaly; ts is the reading's time,
         // created_at the detection time (Unix ms). anomaly_alert_state: per device and field the last alert (time, severity)
         // that the 30-minute cooldown is measured from, claimed with a conditional upsert so two server instances never
@@ -315,6 +318,7 @@ public static class Schema
                 settings TEXT NOT NULL,
                 updated_at BIGINT NOT NULL
             );
+            """),
         // Notifications (docs/notifications.md): data = the kind's details as JSON (anomaly: field, value, baseline...);
         // notification_reads = per-reader read state (reader 'user:<id>', or 'org:<org id>' for the org's API keys; the
         // old org-wide read_at moves to the org bell and is no longer written); notification_email_prefs = per-user e-mail
@@ -366,6 +370,7 @@ public static class Schema
                 recipient TEXT PRIMARY KEY,
                 owner TEXT NOT NULL,
                 until_ms BIGINT NOT NULL
+            """),
         // Rules engine (Rules/): rules, the per-(rule, device) state machine (a missing row means "ok"; version is the
         // compare-and-set token so two instances never both take a transition), and one row per scheduled instant of a
         // schedule rule (the idempotency key: the instance whose INSERT wins runs it). orgs.timezone is IANA (schedules).
@@ -418,6 +423,7 @@ public static class Schema
                 devices INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (rule_id, instant)
             );
+            """),
         // OTA firmware updates (Ota/, docs/ota.md). firmware_releases: uploaded .bin files, content-addressed by sha256 under
         // EC_DATA_DIR/firmware; firmware_keys: an org's ECDSA P-256 public keys (PEM); ota_org_settings: signing required.
         // ota_jobs: one per push, numbered per org (Job #12), with its rollout plan (JSON) and a lease (lease_owner,
