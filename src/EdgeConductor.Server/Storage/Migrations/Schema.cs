@@ -230,11 +230,58 @@ public static class Schema
             ALTER TABLE device_commands ADD COLUMN status TEXT;
             ALTER TABLE device_commands ADD COLUMN result TEXT;
             """),
-        // Booleans now count in aggregates (true = 1, false = 0; TelemetryRollup.ReadNumbers): the rollups are rebuilt from
-        // the stored rows by TelemetryRollupWorker (watermark back to 0, a new generation for any pass in flight).
-        new(106, "telemetry_rollup_booleans", """
-            DELETE FROM telemetry_rollup;
-            UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
+        // Rules engine (Rules/): rules, the per-(rule, device) state machine (a missing row means "ok"; version is the
+        // compare-and-set token so two instances never both take a transition), and one row per scheduled instant of a
+        // schedule rule (the idempotency key: the instance whose INSERT wins runs it). orgs.timezone is IANA (schedules).
+        new(7, "rules", """
+            ALTER TABLE orgs ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';
+            CREATE TABLE rules (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES orgs(id),
+                name TEXT NOT NULL,
+                rule_type TEXT NOT NULL,
+                condition TEXT NOT NULL,
+                action TEXT NOT NULL,
+                clear_action TEXT,
+                scope TEXT,
+                webhook_url TEXT,
+                webhook_preset TEXT,
+                notify INTEGER NOT NULL DEFAULT 0,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                last_fired BIGINT,
+                fire_count BIGINT NOT NULL DEFAULT 0,
+                last_error TEXT,
+                last_error_at BIGINT,
+                schedule_since BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_rules_org ON rules(org_id, created_at);
+            CREATE INDEX ix_rules_type ON rules(rule_type, enabled);
+            CREATE TABLE rule_device_state (
+                rule_id TEXT NOT NULL,
+                device_id TEXT NOT NULL,
+                serial_no TEXT NOT NULL,
+                state TEXT NOT NULL,
+                since BIGINT NOT NULL,
+                due_at BIGINT,
+                last_value DOUBLE PRECISION,
+                last_fired BIGINT,
+                suppressed BIGINT NOT NULL DEFAULT 0,
+                version BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (rule_id, device_id)
+            );
+            CREATE INDEX ix_rule_device_state_due ON rule_device_state(state, due_at);
+            CREATE TABLE rule_fires (
+                rule_id TEXT NOT NULL,
+                instant BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                claimed_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                devices INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (rule_id, instant)
+            );
             """),
         // Webhooks (Webhooks/, docs/webhooks.md): the per-org signing secret (previous one kept for the rotation grace), the
         // state of each endpoint (org + URL: circuit breaker, failure count, disabled by 410) and the durable outbox / delivery
@@ -370,58 +417,6 @@ public static class Schema
                 recipient TEXT PRIMARY KEY,
                 owner TEXT NOT NULL,
                 until_ms BIGINT NOT NULL
-            """),
-        // Rules engine (Rules/): rules, the per-(rule, device) state machine (a missing row means "ok"; version is the
-        // compare-and-set token so two instances never both take a transition), and one row per scheduled instant of a
-        // schedule rule (the idempotency key: the instance whose INSERT wins runs it). orgs.timezone is IANA (schedules).
-        new(7, "rules", """
-            ALTER TABLE orgs ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';
-            CREATE TABLE rules (
-                id TEXT PRIMARY KEY,
-                org_id TEXT NOT NULL REFERENCES orgs(id),
-                name TEXT NOT NULL,
-                rule_type TEXT NOT NULL,
-                condition TEXT NOT NULL,
-                action TEXT NOT NULL,
-                clear_action TEXT,
-                scope TEXT,
-                webhook_url TEXT,
-                webhook_preset TEXT,
-                notify INTEGER NOT NULL DEFAULT 0,
-                enabled INTEGER NOT NULL DEFAULT 1,
-                last_fired BIGINT,
-                fire_count BIGINT NOT NULL DEFAULT 0,
-                last_error TEXT,
-                last_error_at BIGINT,
-                schedule_since BIGINT NOT NULL,
-                created_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL
-            );
-            CREATE INDEX ix_rules_org ON rules(org_id, created_at);
-            CREATE INDEX ix_rules_type ON rules(rule_type, enabled);
-            CREATE TABLE rule_device_state (
-                rule_id TEXT NOT NULL,
-                device_id TEXT NOT NULL,
-                serial_no TEXT NOT NULL,
-                state TEXT NOT NULL,
-                since BIGINT NOT NULL,
-                due_at BIGINT,
-                last_value DOUBLE PRECISION,
-                last_fired BIGINT,
-                suppressed BIGINT NOT NULL DEFAULT 0,
-                version BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                PRIMARY KEY (rule_id, device_id)
-            );
-            CREATE INDEX ix_rule_device_state_due ON rule_device_state(state, due_at);
-            CREATE TABLE rule_fires (
-                rule_id TEXT NOT NULL,
-                instant BIGINT NOT NULL,
-                status TEXT NOT NULL,
-                claimed_at BIGINT NOT NULL,
-                finished_at BIGINT,
-                devices INTEGER NOT NULL DEFAULT 0,
-                PRIMARY KEY (rule_id, instant)
             );
             """),
         // OTA firmware updates (Ota/, docs/ota.md). firmware_releases: uploaded .bin files, content-addressed by sha256 under
@@ -502,6 +497,12 @@ public static class Schema
             );
             CREATE INDEX ix_ota_job_devices_device ON ota_job_devices(device_id, state);
             CREATE INDEX ix_ota_job_devices_deadline ON ota_job_devices(state, deadline_at);
+            """),
+        // Booleans now count in aggregates (true = 1, false = 0; TelemetryRollup.ReadNumbers): the rollups are rebuilt from
+        // the stored rows by TelemetryRollupWorker (watermark back to 0, a new generation for any pass in flight).
+        new(106, "telemetry_rollup_booleans", """
+            DELETE FROM telemetry_rollup;
+            UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
             """),
     ];
 }
