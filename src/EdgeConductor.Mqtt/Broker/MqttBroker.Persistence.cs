@@ -253,10 +253,14 @@ public sealed partial class MqttBroker
         }
     }
 
-    /// <summary>A retained message was stored or (empty payload) deleted; a QoS 1/2 publisher waits for the write.</summary>
+    /// <summary>
+    /// A retained message was stored or (empty payload) deleted; a QoS 1/2 publisher waits for the write. The broker's own
+    /// <c>$SYS/</c> statistics are not stored: they are regenerated every interval and at start (storing them cost a write
+    /// per topic per interval, and a test clock moved by days replays every interval).
+    /// </summary>
     private void PersistRetained(MqttApplicationMessage message, ref List<Task>? waits)
     {
-        if (StateWriter is not { } writer)
+        if (StateWriter is not { } writer || message.Topic.StartsWith(SysPrefix, StringComparison.Ordinal))
         {
             return;
         }

@@ -386,6 +386,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         "GET /devices", // a list: filtered by scope, covered by Lists_NeverShowOtherOrgsData
         "GET /users/me/notification-preferences", "PUT /users/me/notification-preferences", // the caller's own settings
         "GET /firmware", "GET /ota-jobs", // lists filtered by scope (OtaReleaseTests.ReleasesAndJobs_AreInvisibleToAnotherOrg)
+        "POST /mqtt/acl/reload", // platform-wide, super admin only (MqttAclApiTests: every other role and API keys get 403)
         "GET /firmware/:id/download", // no bearer: a signed device token (OtaReleaseTests.DownloadTokens_ExpiredForeignOrTampered_Are403)
     ];
 
