@@ -65,7 +65,11 @@ public sealed class ThresholdEngine(RuleStore store, RuleActions actions, Device
         {
             try
             {
-                if (ReferenceEquals(item, Sweep)) await SweepAsync(stoppingToken);
+                if (ReferenceEquals(item, Sweep))
+                {
+                    Volatile.Write(ref _sweepPending, 0);
+                    await SweepAsync(stoppingToken);
+                }
                 else await EvaluateAsync((CommittedReading)item, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -75,12 +79,16 @@ public sealed class ThresholdEngine(RuleStore store, RuleActions actions, Device
         }
     }
 
+    private int _sweepPending;
+
     private async Task TickAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(options.Tick, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(ct)) _queue.Writer.TryWrite(Sweep);
+            // At most one sweep waits in the queue: a clock moved by hours (tests, a suspended VM) must not queue one per tick.
+            while (await timer.WaitForNextTickAsync(ct))
+                if (Interlocked.Exchange(ref _sweepPending, 1) == 0) _queue.Writer.TryWrite(Sweep);
         }
         catch (OperationCanceledException)
         {
