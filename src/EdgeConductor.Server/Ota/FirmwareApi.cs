@@ -79,7 +79,7 @@ public static partial class FirmwareApi
                 int read;
                 while (length < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(length), ctx.Aborted)) > 0) length += read;
                 if (length > MaxFieldBytes) throw ApiException.Invalid(name, $"must be at most {MaxFieldBytes} bytes");
-                fields[name] = Encoding.UTF8.GetString(buffer, 0, length);
+                if (!fields.TryAdd(name, Encoding.UTF8.GetString(buffer, 0, length))) throw ApiException.Invalid(name, "may be given only once");
             }
         }
         catch (FirmwareTooLargeException ex)
@@ -88,9 +88,26 @@ public static partial class FirmwareApi
         }
         catch (InvalidDataException ex)
         {
+            await ForgetUnusedAsync(stored, store, storage);
             throw ApiException.Invalid("file", "the multipart body is malformed: " + ex.Message);
         }
+        catch (IOException) when (!ctx.Aborted.IsCancellationRequested)
+        {
+            // The body ended before the closing boundary (a cut upload): the client's fault, not the server's.
+            await ForgetUnusedAsync(stored, store, storage);
+            throw ApiException.Invalid("file", "the multipart body ended before its closing boundary (was the upload cut?)");
+        }
+        catch (ApiException)
+        {
+            await ForgetUnusedAsync(stored, store, storage);
+            throw;
+        }
         if (stored is null) throw ApiException.Invalid("file", "is required (a form field named 'file')");
+        if (stored.Size == 0)
+        {
+            await ForgetUnusedAsync(stored, store, storage);
+            throw ApiException.Invalid("file", "is empty (0 bytes)");
+        }
 
         try
         {
@@ -121,6 +138,13 @@ public static partial class FirmwareApi
             if (!await store.AnyWithShaAsync(stored.Sha256, CancellationToken.None)) await storage.DeleteAsync(stored.Sha256, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>Deletes an uploaded file that no release refers to (an upload refused after its file part was stored).</summary>
+    private static async Task ForgetUnusedAsync(StoredFirmware? stored, FirmwareStore store, IFirmwareStorage storage)
+    {
+        if (stored is not null && !await store.AnyWithShaAsync(stored.Sha256, CancellationToken.None))
+            await storage.DeleteAsync(stored.Sha256, CancellationToken.None);
     }
 
     /// <summary>The id of the org key that verifies <paramref name="signature"/>; null when unsigned and the org allows that; otherwise 400 naming <c>signature</c>.</summary>

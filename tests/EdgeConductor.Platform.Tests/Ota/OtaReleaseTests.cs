@@ -77,6 +77,28 @@ public abstract class OtaReleaseTestsBase(OtaServerFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task Upload_CutEmptyOrWithARepeatedField_Is400NamingTheField_NeverA500_AndLeavesNothing()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        async Task<System.Text.Json.Nodes.JsonNode> PostRaw(string body)
+        {
+            var content = new StringContent(body, System.Text.Encoding.UTF8);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=zzz");
+            return await org.Http.PostAsync($"orgs/{org.Id}/firmware", content).ExpectAsync(HttpStatusCode.BadRequest);
+        }
+        const string version = "--zzz\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n1.0.0\r\n";
+        const string type = "--zzz\r\nContent-Disposition: form-data; name=\"product_type\"\r\n\r\nEC-CLIMATE-V1\r\n";
+        const string file = "--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fw.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        // A cut upload: no closing boundary, once after a field and once in the middle of the file part.
+        Assert.NotNull((await PostRaw(version))["errors"]!["file"]);
+        Assert.NotNull((await PostRaw(version + type + file + "ABCDEF"))["errors"]!["file"]);
+        // An empty file, and a field given twice.
+        Assert.NotNull((await PostRaw(version + type + file + "\r\n--zzz--\r\n"))["errors"]!["file"]);
+        Assert.NotNull((await PostRaw(version + version + type + file + "ABCDEF\r\n--zzz--\r\n"))["errors"]!["version"]);
+        Assert.Empty((await org.GetAsync($"orgs/{org.Id}/firmware")).AsArray());
+    }
+
+    [Fact]
     public async Task DownloadTokens_ExpiredForeignOrTampered_Are403()
     {
         var org = await TestOrg.CreateAsync(Server);
