@@ -180,7 +180,9 @@ public sealed class ThresholdRuleTests(RulesServer fixture) : IClassFixture<Rule
         await Eventually.ValueAsync(() => RuleAsync(org, id), r => r["fire_count"]!.GetValue<long>() == 1);
         await d.SendAsync("""{"relay":true}""");    // clears
         await d.SendAsync("""{"relay":false}""");   // would fire again within 10 s: held back
-        var held = await Eventually.ValueAsync(() => RuleAsync(org, id), r => r["devices"]![0]!["suppressed"]!.GetValue<long>() == 1);
+        // The held-back fire is stored (suppressed) before its last_error is written: wait for both.
+        var held = await Eventually.ValueAsync(() => RuleAsync(org, id),
+            r => r["devices"]![0]!["suppressed"]!.GetValue<long>() == 1 && r["last_error"] is not null);
         Assert.Equal(1, held["fire_count"]!.GetValue<long>());
         Assert.Contains("loop guard", held["last_error"]!.GetValue<string>());
 
