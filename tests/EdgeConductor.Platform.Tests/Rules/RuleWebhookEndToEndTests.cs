@@ -10,33 +10,18 @@ namespace EdgeConductor.Platform.Tests.Rules;
 /// devices/{serial}/shadow/desired (mosquitto_sub), and the rule's webhook reaches a real HTTP receiver from the durable
 /// outbox — the seed 001 payload, signed per Standard Webhooks with the org's secret — and is in the rule's delivery log.
 /// </summary>
-public sealed class RuleWebhookEndToEndTests : IAsyncLifetime
+public sealed class RuleWebhookEndToEndTests : WebhookServerTest
 {
-    private EcServer _server = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = WebhookTestServer.Start(WebhookTestServer.Options());
-        _receiver = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task AReadingOverTheThreshold_ActsOnTheDevice_AndDeliversTheSignedSeedWebhook()
     {
-        var org = await TestOrg.CreateAsync(_server);
+        var org = await TestOrg.CreateAsync(Server);
         var secret = await org.RevealSecretAsync();
         var d = await org.DeviceAsync();
         var rule = await org.CreateRuleAsync(new
         {
             name = "CO2 High Alert", rule_type = "threshold", condition = new { field = "co2", op = ">", value = 1000 },
-            action = new { key = "relay", value = true }, webhook_url = _receiver.Url("/e2e"),
+            action = new { key = "relay", value = true }, webhook_url = Receiver.Url("/e2e"),
         });
         var ruleId = rule["id"]!.GetValue<string>();
 
@@ -44,7 +29,7 @@ public sealed class RuleWebhookEndToEndTests : IAsyncLifetime
         await d.SendAsync("""{"co2":1200}""");
         await sub.WaitForDesiredAsync(d, "\"relay\":true");
 
-        var hook = await _receiver.NextAsync("/e2e", TimeSpan.FromSeconds(30));
+        var hook = await Receiver.NextAsync("/e2e", TimeSpan.FromSeconds(30));
         Assert.True(DocsSnippets.Verify(secret, hook), $"signature {hook.Signature} does not verify with the org's secret");
         Assert.False(DocsSnippets.Verify(secret, hook with { Body = hook.Body.Replace("1000", "1001") + " " }), "a tampered body must not verify");
         var body = JsonNode.Parse(hook.Body)!.AsObject();

@@ -10,23 +10,8 @@ namespace EdgeConductor.Platform.Tests.Webhooks;
 /// that the caller cannot see. Rules come from the rules feature (POST /orgs/:id/rules and IRuleDirectory), which is merged
 /// from its own branch: these tests pass only once it is.
 /// </summary>
-public sealed class RuleDeliveriesTests : IAsyncLifetime
+public sealed class RuleDeliveriesTests : WebhookServerTest
 {
-    private EcServer _server = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = WebhookTestServer.Start(WebhookTestServer.Options());
-        _receiver = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     private async Task<string> CreateRuleAsync(TestOrg org, string url)
     {
         var rule = await org.Http.PostJsonAsync($"orgs/{org.Id}/rules", new
@@ -40,12 +25,12 @@ public sealed class RuleDeliveriesTests : IAsyncLifetime
     [Fact]
     public async Task TheLog_ListsTheRulesDeliveries_WithStatusAttemptsCodeLatencyAndNextRetry()
     {
-        var org = await TestOrg.CreateAsync(_server);
-        _receiver.On("/rule-flaky", 503);
-        var rule = await CreateRuleAsync(org, _receiver.Url("/rule-ok"));
-        var ok = await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-ok"), ruleId: rule);
-        var flaky = await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-flaky"), ruleId: rule);
-        await _server.EnqueueAsync(org.Id, _receiver.Url("/rule-ok"), ruleId: "another-rule");
+        var org = await TestOrg.CreateAsync(Server);
+        Receiver.On("/rule-flaky", 503);
+        var rule = await CreateRuleAsync(org, Receiver.Url("/rule-ok"));
+        var ok = await Server.EnqueueAsync(org.Id, Receiver.Url("/rule-ok"), ruleId: rule);
+        var flaky = await Server.EnqueueAsync(org.Id, Receiver.Url("/rule-flaky"), ruleId: rule);
+        await Server.EnqueueAsync(org.Id, Receiver.Url("/rule-ok"), ruleId: "another-rule");
         await org.DeliveryAsync(ok, d => d.Is("succeeded"));
         await org.DeliveryAsync(flaky, d => d.Attempts() == 1);
 
@@ -63,9 +48,9 @@ public sealed class RuleDeliveriesTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownRule_OrAnotherOrgsRule_Is404()
     {
-        var org = await TestOrg.CreateAsync(_server);
-        var other = await TestOrg.CreateAsync(_server);
-        var rule = await CreateRuleAsync(org, _receiver.Url("/rule-404"));
+        var org = await TestOrg.CreateAsync(Server);
+        var other = await TestOrg.CreateAsync(Server);
+        var rule = await CreateRuleAsync(org, Receiver.Url("/rule-404"));
         await org.GetAsync($"rules/{rule}/deliveries");
         await other.GetAsync($"rules/{rule}/deliveries", HttpStatusCode.NotFound);
         await org.GetAsync($"rules/{Guid.NewGuid()}/deliveries", HttpStatusCode.NotFound);

@@ -5,23 +5,8 @@ using EdgeConductor.Telemetry.Tests.Infrastructure;
 namespace EdgeConductor.Platform.Tests.Webhooks;
 
 /// <summary>The verification snippets in docs/webhooks.md accept a real delivery and refuse a tampered one.</summary>
-public sealed class WebhookVerificationSnippetTests : IAsyncLifetime
+public sealed class WebhookVerificationSnippetTests : WebhookServerTest
 {
-    private EcServer _server = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = WebhookTestServer.Start(WebhookTestServer.Options());
-        _receiver = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     private static string Normalize(string code) =>
         string.Join('\n', code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)));
 
@@ -34,10 +19,10 @@ public sealed class WebhookVerificationSnippetTests : IAsyncLifetime
     [Fact]
     public async Task CSharpJsAndPythonSnippets_AcceptARealDelivery_AndRefuseATamperedBody()
     {
-        var org = await TestOrg.CreateAsync(_server);
+        var org = await TestOrg.CreateAsync(Server);
         var secret = await org.RevealSecretAsync();
-        await _server.EnqueueAsync(org.Id, _receiver.Url("/snippets"));
-        var w = await _receiver.NextAsync("/snippets");
+        await Server.EnqueueAsync(org.Id, Receiver.Url("/snippets"));
+        var w = await Receiver.NextAsync("/snippets");
         var tampered = w with { Body = w.Body.Replace("true", "false", StringComparison.Ordinal) };
         Assert.NotEqual(w.Body, tampered.Body);
 
