@@ -3,7 +3,8 @@
 #  1. Installs the Debian packages the tests use, only those that are missing (apt-get update at most once):
 #     postgresql (throwaway clusters for the PostgreSQL tests), mosquitto + mosquitto-clients + python3-paho-mqtt
 #     (reference broker and independent MQTT clients for interop tests), sqlite3 (inspecting test databases).
-#  2. Runs every test project of EdgeConductor.slnx.
+#  2. Runs every test project of EdgeConductor.slnx, then every suite in scripts/suites/*.sh (JS/Python SDKs, ...;
+#     see scripts/suites/README.md; skipped only when --filter is given or EC_SKIP_SUITES is set, and then said).
 #  3. Ends with one plain line "N passed, N failed, N skipped" summed over all test projects (from the TRX files),
 #     and exits non-zero if anything failed or the build broke.
 # Extra arguments go to 'dotnet test' (e.g. ./scripts/test.sh --filter "FullyQualifiedName~Devices").
@@ -54,6 +55,30 @@ dotnet test "$ROOT/EdgeConductor.slnx" -c "$CONFIGURATION" "${extra[@]}" \
   --blame-hang-timeout 15m "$@" </dev/null
 status=$?
 
+# ---- 2b. the suites that are not .NET (scripts/suites/*.sh: JS and Python SDKs, ...) ---------------------------------
+# Each prints its own "N passed, N failed, N skipped" as its last line; they are added to the totals below.
+suite_passed=0; suite_failed=0; suite_skipped=0; suites=0
+if [[ -z "${EC_SKIP_SUITES:-}" && "$*" != *--filter* ]]; then
+  for suite in "$ROOT"/scripts/suites/*.sh; do
+    [[ -e "$suite" ]] || continue
+    suites=$((suites + 1))
+    echo "==> suite $(basename "$suite")"
+    log="$RESULTS/suite-$(basename "$suite" .sh).log"
+    CONFIGURATION="$CONFIGURATION" bash "$suite" </dev/null 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n1)
+    if [[ -z "$line" ]]; then
+      echo "error: suite $(basename "$suite") printed no summary line (exit $rc)"; suite_failed=$((suite_failed + 1))
+    else
+      read -r p _ f _ k _ <<<"${line//,/}"
+      suite_passed=$((suite_passed + p)); suite_failed=$((suite_failed + f)); suite_skipped=$((suite_skipped + k))
+      if ((rc != 0 && f == 0)); then suite_failed=$((suite_failed + 1)); fi
+    fi
+  done
+else
+  echo "==> --filter given or EC_SKIP_SUITES set: the suites in scripts/suites were NOT run"
+fi
+
 # ---- 3. summary ---------------------------------------------------------------------------------------------------
 passed=0; failed=0; skipped=0; files=0
 attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
@@ -76,7 +101,9 @@ if [[ -n "$failures" ]]; then
 fi
 
 if ((status != 0 && failed == 0)); then failed=1; fi # build break or test host crash: never report success
+passed=$((passed + suite_passed)); failed=$((failed + suite_failed)); skipped=$((skipped + suite_skipped))
+if ((suite_failed > 0)); then status=1; fi
 elapsed=$(( $(date +%s) - start ))
-echo "==> ${files} test project(s), ${elapsed}s"
+echo "==> ${files} test project(s) and ${suites} other suite(s), ${elapsed}s"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit $(( status != 0 ? 1 : 0 ))
