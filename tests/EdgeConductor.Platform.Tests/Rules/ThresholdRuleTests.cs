@@ -98,7 +98,9 @@ public sealed class ThresholdRuleTests(RulesServer fixture) : IClassFixture<Rule
         await d.SendAsync("""{"co2":1100}""");
         await Eventually.ValueAsync(() => Task.FromResult(sub.CountDesired(d, "\"relay\":true")), n => n == 2, TimeSpan.FromSeconds(20));
         Assert.Equal(2, sub.CountDesired(d, "\"relay\":true"));
-        Assert.Equal(2, (await RuleAsync(org, id))["fire_count"]!.GetValue<long>());
+        // fire_count is written just after the action is sent (RuleActions.FireAsync): wait for it, do not race it.
+        Assert.Equal(2, await Eventually.ValueAsync(async () => (await RuleAsync(org, id))["fire_count"]!.GetValue<long>(),
+            n => n == 2, TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
