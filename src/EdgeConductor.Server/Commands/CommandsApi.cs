@@ -40,7 +40,7 @@ public static class CommandsApi
         api.MapGet("/devices/{serial}/commands/{id}", GetOne).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential()
             .Produces<CommandDto>().ProducesProblem(401).ProducesProblem(404);
         api.MapPost("/devices/{serial}/commands/{id}/ack", Ack).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential()
-            .Accepts<AckRequest>("application/json").Produces<CommandDto>().ProducesProblem(400).ProducesProblem(401)
+            .DocumentsJsonBody<AckRequest>().Produces<CommandDto>().ProducesProblem(400).ProducesProblem(401)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         return api;
     }

@@ -129,6 +129,7 @@ public static class ServiceRegistration
             o.DocumentTitle = "EdgeConductor API";
         });
         app.UseWebSockets();
+        app.UseMiddleware<UnsupportedMediaTypeFirst>(); // 415 before the fallback policy can turn it into 401
         app.UseAuthentication();
         app.UseMiddleware<PlanRateLimitMiddleware>();
         app.UseAuthorization();

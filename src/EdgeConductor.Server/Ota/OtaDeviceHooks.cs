@@ -88,7 +88,7 @@ internal sealed class OtaStatusHandler(OtaService ota) : IDeviceReportHandler
 
     public async ValueTask<IngestResult> HandleAsync(DeviceRef device, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        var (report, error) = OtaStatusReport.Parse(payload.Span);
+        var (report, _, error) = OtaStatusReport.Parse(payload.Span);
         if (report is null) return IngestResult.Rejected(error!);
         var outcome = await ota.ReportAsync(device, report, ct);
         return outcome.Accepted ? IngestResult.Ok(0) : IngestResult.Rejected(outcome.Error!);

@@ -20,13 +20,16 @@ public static class OtaJobsApi
     public sealed record JobRequest(string? FirmwareId, string? ProductType, bool? AllowDowngrade, JsonElement? Rollout);
     public sealed record StatusResponse(bool Ok, string? State);
 
+    /// <summary>The body of <c>POST /devices/:serial/ota/status</c> (see <see cref="OtaStatusReport"/>).</summary>
+    public sealed record StatusRequest(string Status, string? JobId, int? Progress, string? Error, string? FwVersion);
+
     public static RouteGroupBuilder MapOtaJobsApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("OTA");
         g.MapPost("/devices/{serial}/ota", Push).Produces<OtaPushResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         g.MapPost("/devices/{serial}/ota/status", Status).AllowAnonymous().VerifiesDeviceCredential()
-            .Produces<StatusResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+            .DocumentsJsonBody<StatusRequest>().Produces<StatusResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         g.MapPost("/orgs/{orgId}/ota-jobs", CreateJob).Produces<OtaJobDto>(StatusCodes.Status201Created)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
         g.MapGet("/orgs/{orgId}/ota-jobs", ListOfOrg).Produces<IReadOnlyList<OtaJobDto>>().ProducesProblem(404);
@@ -78,12 +81,13 @@ public static class OtaJobsApi
         return TypedResults.Created($"/api/v1/ota-jobs/{job.Id}", await DtoAsync(job, jobs, firmware, false, ctx.Aborted));
     }
 
-    private static async Task<IResult> Status(string serial, JsonElement? body, RequestContext ctx, DeviceStore devices, OtaService ota)
+    private static async Task<IResult> Status(string serial, RequestContext ctx, DeviceStore devices, OtaService ota)
     {
         var (device, _) = await DeviceCredential.RequireDeviceOrCallerAsync(serial, ctx, devices, write: true);
-        if (body is not { } json) throw ApiException.BadRequest("A JSON request body is required.");
-        var (report, error) = OtaStatusReport.From(json);
-        if (report is null) throw ApiException.Invalid(error!.Split(' ')[0], error);
+        var body = await DeviceRequestBody.ReadAsync(ctx.Http.Request, OtaStatusReport.MaxBytes, ctx.Aborted);
+        if (body.Length == 0) throw ApiException.BadRequest("A JSON request body is required.");
+        var (report, field, error) = OtaStatusReport.Parse(body);
+        if (report is null) throw ApiException.Invalid(field!, error!);
         var outcome = await ota.ReportAsync(new DeviceRef(device.Id, device.SerialNo, device.OrgId), report, ctx.Aborted);
         if (outcome.UnknownJob) throw ApiException.NotFound(outcome.Error!);
         return TypedResults.Ok(new StatusResponse(true, outcome.State));

@@ -9,23 +9,30 @@ namespace EdgeConductor.Server.Ota;
 /// </summary>
 public sealed record OtaStatusReport(string? JobId, string Status, int? Progress, string? Error, string? FwVersion)
 {
-    /// <summary>The report, or the reason it is malformed (naming the field).</summary>
-    public static (OtaStatusReport? Report, string? Error) Parse(ReadOnlySpan<byte> json)
+    /// <summary>The largest report body accepted over HTTPS (bytes); MQTT has the broker's packet limit.</summary>
+    public const int MaxBytes = 4096;
+
+    /// <summary>
+    /// The report, or the field that is wrong (<c>body</c> for the document itself) and why. Duplicate keys are refused
+    /// like everywhere else in the API.
+    /// </summary>
+    public static (OtaStatusReport? Report, string? Field, string? Error) Parse(ReadOnlySpan<byte> json)
     {
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { AllowDuplicateProperties = false });
             return From(doc.RootElement);
         }
         catch (JsonException)
         {
-            return (null, "the body is not valid JSON");
+            return (null, "body", "the body is not valid JSON (or repeats a key)");
         }
     }
 
-    public static (OtaStatusReport? Report, string? Error) From(JsonElement e)
+    /// <summary>The report from a parsed document; see <see cref="Parse"/>.</summary>
+    public static (OtaStatusReport? Report, string? Field, string? Error) From(JsonElement e)
     {
-        if (e.ValueKind != JsonValueKind.Object) return (null, "the body must be a JSON object");
+        if (e.ValueKind != JsonValueKind.Object) return (null, "body", "the body must be a JSON object");
         string? Text(string name, int max, out string? error)
         {
             error = null;
@@ -34,20 +41,20 @@ public sealed record OtaStatusReport(string? JobId, string Status, int? Progress
             return v.GetString();
         }
         var jobId = Text("job_id", 64, out var err);
-        if (err is not null) return (null, err);
+        if (err is not null) return (null, "job_id", err);
         var status = Text("status", 32, out err);
-        if (err is not null) return (null, err);
-        if (status is null || !OtaStates.Reportable.Contains(status)) return (null, $"status must be one of: {string.Join(", ", OtaStates.Reportable)}");
+        if (err is not null) return (null, "status", err);
+        if (status is null || !OtaStates.Reportable.Contains(status)) return (null, "status", $"status must be one of: {string.Join(", ", OtaStates.Reportable)}");
         int? progress = null;
         if (e.TryGetProperty("progress", out var p) && p.ValueKind != JsonValueKind.Null)
         {
-            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || d < 0 || d > 100) return (null, "progress must be a number from 0 to 100");
+            if (p.ValueKind != JsonValueKind.Number || !p.TryGetDouble(out var d) || d < 0 || d > 100) return (null, "progress", "progress must be a number from 0 to 100");
             progress = (int)Math.Round(d);
         }
         var error = Text("error", 500, out err);
-        if (err is not null) return (null, err);
+        if (err is not null) return (null, "error", err);
         var fw = Text("fw_version", 64, out err);
-        if (err is not null) return (null, err);
-        return (new OtaStatusReport(jobId, status, progress, error, fw), null);
+        if (err is not null) return (null, "fw_version", err);
+        return (new OtaStatusReport(jobId, status, progress, error, fw), null, null);
     }
 }

@@ -82,7 +82,8 @@ public sealed record RolloutPlan(IReadOnlyList<string> Groups, double SuccessThr
 
     public string ToJson() => new JsonObject
     {
-        ["groups"] = new JsonArray(Groups.Select(g => (JsonNode?)JsonValue.Create(g)).ToArray()),
+        // As given: a count stays a number (5), a percentage a string ("10%").
+        ["groups"] = new JsonArray(Groups.Select(g => g.EndsWith('%') ? (JsonNode?)JsonValue.Create(g) : JsonValue.Create(int.Parse(g))).ToArray()),
         ["success_threshold_pct"] = SuccessThresholdPct,
         ["error_threshold_pct"] = ErrorThresholdPct,
         ["max_per_minute"] = MaxPerMinute,

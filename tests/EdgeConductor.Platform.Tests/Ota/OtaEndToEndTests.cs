@@ -248,6 +248,28 @@ public abstract class OtaEndToEndTestsBase(OtaServerFixture fixture) : IDisposab
         using var r = await anon.PostRawAsync($"devices/{d.Serial}/ota/status", """{"status":"exploded"}""", d.Secret);
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Contains("status", await r.Content.ReadAsStringAsync());
+
+        // Firmware and scripts often send JSON with a form or text Content-Type (curl -d): the body is still read as
+        // JSON — the answer names the bad status, not 401 or 415.
+        foreach (var type in new[] { "application/x-www-form-urlencoded", "text/plain" })
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, $"devices/{d.Serial}/ota/status")
+            {
+                Content = new StringContent("""{"status":"exploded"}""", Encoding.UTF8, type),
+            };
+            req.Headers.Add("X-Device-Secret", d.Secret);
+            using var typed = await anon.SendAsync(req);
+            Assert.Equal(HttpStatusCode.BadRequest, typed.StatusCode);
+            Assert.Contains("\"status\"", await typed.Content.ReadAsStringAsync());
+        }
+        // A body that is not an object, or repeats a key, is 400 naming "body" (not a word of the message).
+        foreach (var bad in new[] { "[1]", """{"status":"downloading","status":"failed"}""" })
+        {
+            using var nonObject = await anon.PostRawAsync($"devices/{d.Serial}/ota/status", bad, d.Secret);
+            Assert.Equal(HttpStatusCode.BadRequest, nonObject.StatusCode);
+            var problem = JsonNode.Parse(await nonObject.Content.ReadAsStringAsync())!;
+            Assert.NotNull(problem["errors"]!["body"]);
+        }
         // Another device's topic is not allowed.
         var other = await OtaKit.DeviceAsync(org);
         Assert.Equal(MqttReasonCode.NotAuthorized, await device.PublishAsync(other.Topic("ota/status"), """{"status":"downloading"}""", MqttQualityOfService.AtLeastOnce));

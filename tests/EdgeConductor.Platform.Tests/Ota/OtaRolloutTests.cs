@@ -42,6 +42,8 @@ public abstract class OtaRolloutTestsBase(OtaServerFixture fixture) : IDisposabl
         Assert.Equal(20, job["counts"]!["targeted"]!.GetValue<long>());
         Assert.Equal(1, job["counts"]!["pending"]!.GetValue<long>());
         Assert.Equal(19, job["counts"]!["queued"]!.GetValue<long>());
+        // The plan is echoed as given: a count stays a number, a percentage a string.
+        Assert.Equal("""[1,"50%","100%"]""", job["rollout"]!["groups"]!.ToJsonString());
         var detail = await OtaKit.JobAsync(org, jobId);
         var canarySerial = detail["devices"]!.AsArray().Single(x => x!["group"]!.GetValue<long>() == 0)!["serial"]!.GetValue<string>();
         var canary = devices.Single(d => d.Serial == canarySerial);
