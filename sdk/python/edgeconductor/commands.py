@@ -16,8 +16,8 @@ class CommandsClient:
 
     def send(self, serial: str, cmd: str, params: Optional[Mapping[str, Any]] = None,
              expires_in: Optional[int] = None) -> JsonObject:
-        """``POST /devices/:serial/commands {"cmd", "params"?, "expires_in"? (seconds)}`` → 202
-        ``{"ok": true, "command_id", "delivered": bool}``; delivered over MQTT at once when the device listens, else
+        """``POST /devices/:serial/commands {"cmd", "params"?, "expires_in"? (seconds)}`` → the command
+        ``{"id", "serial_no", "cmd", "params", "state": "queued", "expires_at", ...}``; delivered over MQTT at once when the device listens, else
         when it subscribes or polls."""
         if not cmd:
             raise ValueError("cmd is required")
