@@ -69,6 +69,7 @@ class TelemetryStream:
         self._conn: Optional[http.client.HTTPConnection] = None
         self._last: Optional[str] = None
         self._last_ts: Optional[str] = None
+        self._opened_before = False
         self.mode: str = "sse" if use_sse else "polling"
         self.connected = threading.Event()
         """Set once the SSE stream is open (or, when polling, after the first poll)."""
@@ -169,6 +170,9 @@ class TelemetryStream:
                 raise EdgeConductorError(406, None, f"the stream answered {content_type or 'no content type'}")
             self.mode = "sse"
             self.connected.set()
+            if self._opened_before:
+                self._poll_once()  # a reconnect: catch up with a reading that came while the stream was down
+            self._opened_before = True
             for event, data in parse_sse(iter(response.readline, b"")):
                 if self._stopped.is_set():
                     return
