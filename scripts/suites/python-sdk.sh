@@ -11,6 +11,21 @@ if [[ -n "${EC_PYTHON:-}" ]]; then PY=$EC_PYTHON; elif [[ -x /usr/bin/python3 ]]
 
 fail() { echo "python-sdk: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
+# Debian packages for an offline build and a venv: installed only when missing (as scripts/test.sh does for its own).
+if [[ -z "${EC_PYTHON:-}" ]] && command -v dpkg-query >/dev/null; then
+  missing=()
+  for p in python3-venv python3-setuptools python3-wheel; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} > 0)); then
+    [[ $(id -u) -eq 0 ]] || fail "missing Debian packages ${missing[*]} (install them with apt-get as root)"
+    echo "==> python-sdk: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null \
+      || { apt-get update -qq </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+           --no-install-recommends "${missing[@]}" </dev/null; } || fail "could not install ${missing[*]}"
+  fi
+fi
+
 command -v "$PY" >/dev/null || fail "$PY not found"
 "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' || fail "Python 3.9+ is required"
 
