@@ -10,6 +10,7 @@ from typing import FrozenSet, Tuple
 ROUTES: FrozenSet[Tuple[str, str]] = frozenset({
     # auth
     ("POST", "auth/login"),
+    ("POST", "auth/refresh"),
     ("GET", "auth/me"),
     # devices (seed 000: POST /devices/register, GET /devices, GET /devices/:serial ...)
     ("POST", "devices/register"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +24,9 @@ from .errors import EdgeConductorConnectionError, EdgeConductorError
 QueryValue = Union[str, int, float, bool, None]
 
 DEFAULT_BASE_URL = "http://localhost:8080/api/v1"
+
+# Answers of these are about the credentials themselves: a 401 there is final.
+_NO_REFRESH = ("auth/login", "auth/refresh", "auth/logout")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class Transport:
         self.user_agent = user_agent
         self.on_retry = on_retry
         self.sleep = sleep
+        self.refresh_token: Optional[str] = None
+        """Set by ``auth.login``: a 401 answer is then followed by one ``POST /auth/refresh`` and one retry (access
+        tokens last 15 minutes; refresh tokens are single-use and rotate)."""
+        self._refresh_lock = threading.Lock()
         # No proxy handler: the SDK talks to the server directly, like the streaming connection does.
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -128,8 +136,7 @@ class Transport:
         if body is not None:
             data = json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
             extra["Content-Type"] = "application/json; charset=utf-8"
-        status, _, raw = self.send(method, path, data, extra)
-        del status
+        _, _, raw = self.send(method, path, data, extra)
         if not raw:
             return None
         return json.loads(raw.decode("utf-8"))
@@ -140,7 +147,9 @@ class Transport:
         retry_503 = method in ("GET", "HEAD", "PUT", "DELETE")
         url = self.base_url + "/" + path
         attempt = 0
+        refreshed = False
         while True:
+            used_credential = self.api_key
             request = urllib.request.Request(url, data=data, method=method, headers=self.headers(headers))
             try:
                 with self._opener.open(request, timeout=self.timeout) as response:
@@ -152,6 +161,10 @@ class Transport:
                     raw = b""
                 error = self._to_error(e.code, e.reason, e.headers, raw, method, path)
                 e.close()
+                if e.code == 401 and not refreshed and self.refresh_token and path not in _NO_REFRESH:
+                    refreshed = True
+                    if self._refresh(used_credential):
+                        continue
                 retryable = e.code == 429 or (e.code == 503 and retry_503)
                 if not retryable or attempt >= self.max_retries:
                     raise error from None
@@ -173,6 +186,23 @@ class Transport:
                 raise EdgeConductorConnectionError(f"{method} {url}: {e.reason}", method=method, path=path) from e
             except (ConnectionError, OSError) as e:
                 raise EdgeConductorConnectionError(f"{method} {url}: {e}", method=method, path=path) from e
+
+    def _refresh(self, used_credential: Optional[str]) -> bool:
+        """Exchange the refresh token for a new access token (``POST /auth/refresh``). Another thread may have done it
+        already: then just retry with its token. False when the refresh is refused (the 401 is raised)."""
+        with self._refresh_lock:
+            if self.api_key != used_credential:
+                return True
+            body = json.dumps({"refresh_token": self.refresh_token}).encode("utf-8")
+            try:
+                _, _, raw = self.send("POST", "auth/refresh", body, {"Content-Type": "application/json"})
+            except EdgeConductorError:
+                self.refresh_token = None
+                return False
+            tokens = json.loads(raw.decode("utf-8"))
+            self.api_key = str(tokens["access_token"])
+            self.refresh_token = str(tokens["refresh_token"])
+            return True
 
     @staticmethod
     def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:

@@ -13,9 +13,12 @@ class AuthClient:
 
     def login(self, email: str, password: str) -> JsonObject:
         """``POST /auth/login`` → ``{"access_token", "refresh_token", "token_type", "expires_in", "user"}``. The
-        client then uses the access token for its requests. 401 for a wrong e-mail or password, 429 when throttled."""
+        client then uses the access token for its requests and, when the server answers 401 because it expired
+        (15 minutes), refreshes it once with the refresh token and retries. 401 for a wrong e-mail or password, 429
+        when throttled."""
         result: JsonObject = self._t.call("POST", "auth/login", body={"email": email, "password": password})
         self._t.api_key = str(result["access_token"])
+        self._t.refresh_token = str(result["refresh_token"])
         return result
 
     def me(self) -> JsonObject:

@@ -70,12 +70,17 @@ class TelemetryStream:
         self._last: Optional[str] = None
         self._last_ts: Optional[str] = None
         self._opened_before = False
+        self._initial: Optional[JsonObject] = None
         self.mode: str = "sse" if use_sse else "polling"
         self.connected = threading.Event()
         """Set once the SSE stream is open (or, when polling, after the first poll)."""
         self._thread = threading.Thread(target=self._run, name=f"edgeconductor-stream-{serial}", daemon=True)
 
     def start(self) -> None:
+        """Read the current latest reading (on the caller's thread, so an unknown device or a refused credential
+        raises :class:`EdgeConductorError` here), then start the background thread."""
+        latest = self._telemetry.recent(self.serial, 1)
+        self._initial = latest[0] if latest else None
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -104,16 +109,12 @@ class TelemetryStream:
 
     # -- the worker thread -----------------------------------------------------------------------------------------
     def _run(self) -> None:
-        try:
-            latest = self._telemetry.recent(self.serial, 1)
-            if latest:
-                self._last_ts = str(latest[0].get("ts"))
-                if self._include_latest:
-                    self._deliver(latest[0])
-                else:
-                    self._last = _canonical(latest[0])
-        except EdgeConductorError as e:
-            self._report(e)
+        if self._initial is not None:
+            self._last_ts = str(self._initial.get("ts"))
+            if self._include_latest:
+                self._deliver(self._initial)
+            else:
+                self._last = _canonical(self._initial)
         while not self._stopped.is_set():
             if self.mode == "sse":
                 try:

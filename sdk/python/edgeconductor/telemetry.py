@@ -74,7 +74,8 @@ class TelemetryClient:
         ``callback(record)`` gets ``{"ts": "...", "temp": 24.5, ...}`` (the shape of :meth:`recent`) **only when the
         payload changed** (seed 000): a reading whose values equal the previous one is not passed on. With
         ``include_latest`` the current latest reading is passed first. Exceptions from the callback and connection
-        errors go to ``on_error`` (if given) and do not stop the stream."""
+        errors go to ``on_error`` (if given) and do not stop the stream. An unknown device or a refused credential
+        raises :class:`EdgeConductorError` from this call (before any thread starts)."""
         if interval <= 0:
             raise ValueError("interval must be positive (seconds)")
         handle = TelemetryStream(self._t, self, serial, callback, float(interval), use_sse, include_latest, on_error)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unittest
 
-from _support import BASE_URL, admin, new_org, unique
+from _support import ADMIN_EMAIL, ADMIN_PASSWORD, BASE_URL, admin, new_org, unique
 
 from edgeconductor import EdgeConductor, EdgeConductorError
 
@@ -67,6 +67,19 @@ class ApiKeysTests(unittest.TestCase):
 
 
 class AuthTests(unittest.TestCase):
+    def test_an_expired_access_token_is_refreshed_once_and_a_dead_session_is_401(self) -> None:
+        ec = EdgeConductor.login(ADMIN_EMAIL, ADMIN_PASSWORD, base_url=BASE_URL)
+        first_refresh = ec._transport.refresh_token
+        ec._transport.api_key = "not-a-valid-token"  # stands in for an access token past its 15 minutes
+        self.assertEqual(ec.auth.me()["role"], "super_admin")
+        self.assertNotEqual(ec._transport.api_key, "not-a-valid-token")
+        self.assertNotEqual(ec._transport.refresh_token, first_refresh)  # refresh tokens rotate
+        ec._transport.api_key = "not-a-valid-token"
+        ec._transport.refresh_token = first_refresh  # used up: the server refuses it (and revokes the login)
+        with self.assertRaises(EdgeConductorError) as e:
+            ec.orgs.list()
+        self.assertEqual(e.exception.status, 401)
+
     def test_login_and_a_wrong_password(self) -> None:
         self.assertEqual(admin().auth.me()["role"], "super_admin")
         with self.assertRaises(EdgeConductorError) as e:

@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 
 from _support import BASE_URL, Recorded, TestHttpServer, eventually, new_org, unique
 
-from edgeconductor import EdgeConductor
+from edgeconductor import EdgeConductor, EdgeConductorError
 from edgeconductor.stream import parse_sse
 
 WAIT = 20.0
@@ -131,6 +131,11 @@ class StreamTests(unittest.TestCase):
         handle.stop()
         self.assertFalse(handle.running)
         handle.stop()  # idempotent
+
+    def test_an_unknown_device_raises_before_any_thread_starts(self) -> None:
+        with self.assertRaises(EdgeConductorError) as e:
+            self.ec.telemetry.stream(unique("PY-NOPE"), lambda r: None)
+        self.assertEqual((e.exception.status, e.exception.code), (404, "NOT_FOUND"))
 
     def test_parse_sse_joins_data_lines_and_skips_comments(self) -> None:
         lines = [b": ping\n", b"event: telemetry\n", b"data: {\"a\":\n", b"data: 1}\n", b"\n",
