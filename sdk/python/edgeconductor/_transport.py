@@ -159,11 +159,11 @@ class Transport:
                     raw = e.read()
                 except OSError:
                     raw = b""
-                error = self._to_error(e.code, e.reason, e.headers, raw, method, path)
+                error = self.to_error(e.code, e.reason, e.headers, raw, method, path)
                 e.close()
                 if e.code == 401 and not refreshed and self.refresh_token and path not in _NO_REFRESH:
                     refreshed = True
-                    if self._refresh(used_credential):
+                    if self.refresh_credential(used_credential):
                         continue
                 retryable = e.code == 429 or (e.code == 503 and retry_503)
                 if not retryable or attempt >= self.max_retries:
@@ -187,7 +187,7 @@ class Transport:
             except (ConnectionError, OSError) as e:
                 raise EdgeConductorConnectionError(f"{method} {url}: {e}", method=method, path=path) from e
 
-    def _refresh(self, used_credential: Optional[str]) -> bool:
+    def refresh_credential(self, used_credential: Optional[str]) -> bool:
         """Exchange the refresh token for a new access token (``POST /auth/refresh``). Another thread may have done it
         already: then just retry with its token. False when the refresh is refused (the 401 is raised)."""
         with self._refresh_lock:
@@ -220,8 +220,9 @@ class Transport:
             return None
         return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
-    def _to_error(self, status: int, reason: Any, headers: Any, raw: bytes, method: str, path: str) \
+    def to_error(self, status: int, reason: Any, headers: Any, raw: bytes, method: str, path: str) \
             -> EdgeConductorError:
+        """An :class:`EdgeConductorError` from an error answer: the problem+json members, else the body's text."""
         retry_after = self.parse_retry_after(headers.get("Retry-After") if headers is not None else None)
         code = title = detail = trace_id = None
         errors: Dict[str, Any] = {}

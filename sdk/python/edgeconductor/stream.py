@@ -71,6 +71,7 @@ class TelemetryStream:
         self._last_ts: Optional[str] = None
         self._opened_before = False
         self._initial: Optional[JsonObject] = None
+        self._sse_credential: Optional[str] = None
         self.mode: str = "sse" if use_sse else "polling"
         self.connected = threading.Event()
         """Set once the SSE stream is open (or, when polling, after the first poll)."""
@@ -123,6 +124,8 @@ class TelemetryStream:
                     if e.status in _FALLBACK_STATUSES:
                         self.mode = "polling"
                         continue
+                    if e.status == 401 and self._t.refresh_token and self._t.refresh_credential(self._sse_credential):
+                        continue  # a logged-in client's access token expired: reconnect with the new one
                     self._report(e)
                 except (OSError, http.client.HTTPException, ValueError) as e:
                     if not self._stopped.is_set():
@@ -161,11 +164,12 @@ class TelemetryStream:
                 return
             self._conn = conn
         try:
+            self._sse_credential = self._t.api_key
             conn.request("GET", path, headers=self._t.headers(accept="text/event-stream"))
             response = conn.getresponse()
             if response.status >= 400:
                 raw = response.read()
-                raise self._t._to_error(response.status, response.reason, response.headers, raw, "GET", path)
+                raise self._t.to_error(response.status, response.reason, response.headers, raw, "GET", path)
             content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if content_type != "text/event-stream":
                 raise EdgeConductorError(406, None, f"the stream answered {content_type or 'no content type'}")
