@@ -11,10 +11,11 @@ if [[ -n "${EC_PYTHON:-}" ]]; then PY=$EC_PYTHON; elif [[ -x /usr/bin/python3 ]]
 
 fail() { echo "python-sdk: $*" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-# Debian packages for an offline build and a venv: installed only when missing (as scripts/test.sh does for its own).
+# Debian packages for an offline build, a venv and the type check (mypy 1.0 from Debian: PyPI's is out of reach):
+# installed only when missing (as scripts/test.sh does for its own).
 if [[ -z "${EC_PYTHON:-}" ]] && command -v dpkg-query >/dev/null; then
   missing=()
-  for p in python3-venv python3-setuptools python3-wheel; do
+  for p in python3-venv python3-setuptools python3-wheel mypy; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]} > 0)); then
@@ -47,4 +48,18 @@ echo "==> python-sdk: venv in $VENV ($PY), pip install --no-build-isolation --no
 ec_test_server_start EC_WEBHOOK_ALLOW_PRIVATE=true || fail "the test server did not start"
 
 echo "==> python-sdk: python -m unittest discover -s sdk/python/tests -v (via tests/run_tests.py, which counts)"
-cd "$VENV" && "$VENV/bin/python" "$ROOT/sdk/python/tests/run_tests.py"
+OUT="$VENV/unittest.out"
+(cd "$VENV" && "$VENV/bin/python" "$ROOT/sdk/python/tests/run_tests.py") 2>&1 | tee "$OUT"
+read -r passed failed skipped < <(tail -n 1 "$OUT" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/')
+[[ "$passed" =~ ^[0-9]+$ && "$failed" =~ ^[0-9]+$ && "$skipped" =~ ^[0-9]+$ ]] || { passed=0; failed=1; skipped=0; }
+
+# One more counted check: the package is fully typed (mypy --strict, Python 3.9 semantics).
+echo "==> python-sdk: mypy --strict --python-version 3.9 sdk/python/edgeconductor"
+if command -v mypy >/dev/null && (cd "$ROOT/sdk/python" && mypy --strict --python-version 3.9 --cache-dir "$VENV/.mypy_cache" edgeconductor); then
+  passed=$((passed + 1))
+else
+  echo "python-sdk: mypy --strict failed (or mypy is missing)" >&2
+  failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
