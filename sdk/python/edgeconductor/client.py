@@ -35,6 +35,8 @@ class EdgeConductor:
     retry_base_delay / max_retry_delay: seconds; the wait is ``Retry-After`` when the server sends it, else
     ``retry_base_delay * 2**attempt``, never more than ``max_retry_delay``.
     on_retry: called with a :class:`RetryInfo` before each retry.
+    user_agent: the ``User-Agent`` header. sleep: how the client waits between retries (``time.sleep``; a test can
+    pass a recorder).
 
     Errors are raised as :class:`edgeconductor.EdgeConductorError`. The client holds no open connections; it is
     safe to share between threads as long as the credential is not changed concurrently.
