@@ -34,8 +34,10 @@ class TelemetryTests(unittest.TestCase):
             {"temp": 23.0, "ts": _iso(now - datetime.timedelta(minutes=7))},
         ])
         self.assertEqual(batch["readings"], 3)
-        history = eventually(lambda: [r for r in self.ec.telemetry.history(serial, hours=1) if "temp" in r]
-                             if len(self.ec.telemetry.history(serial, hours=1)) == 4 else None, what="4 records")
+        def four() -> object:
+            records = self.ec.telemetry.history(serial, hours=1)
+            return records if len(records) == 4 else None
+        history = eventually(four, what="4 records")
         self.assertEqual([r["temp"] for r in history], [20.0, 21.0, 22.0, 23.0])  # oldest first
         recent = self.ec.telemetry.recent(serial, 2)
         self.assertEqual([r["temp"] for r in recent], [23.0, 22.0])  # newest first, limited
