@@ -105,6 +105,18 @@ internal sealed class HttpDeviceLink(HttpClient http, Uri apiUrl, string serial,
             return;
         }
         if (poll is null) return;
+        try
+        {
+            Read(poll);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // a member of an unexpected type: ignored, as the firmware would
+        }
+    }
+
+    private void Read(JsonObject poll)
+    {
         var version = poll["version"]?.GetValue<long>();
         if (poll["desired"] is JsonObject desired && version != _desiredVersion)
         {

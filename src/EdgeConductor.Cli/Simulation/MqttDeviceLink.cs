@@ -38,7 +38,14 @@ internal sealed class MqttDeviceLink(string host, int port, string serial, strin
         });
         client.MessageReceived = m =>
         {
-            Dispatch(m);
+            try
+            {
+                Dispatch(m);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+            {
+                // a member of an unexpected type: the firmware ignores the message
+            }
             return ValueTask.CompletedTask;
         };
         _client = client;

@@ -76,8 +76,9 @@ internal sealed partial class SimulatedDevice
     /// <summary>Boots, then runs until <paramref name="ct"/> is cancelled.</summary>
     /// <param name="startGate">Limits how many devices connect at the same time.</param>
     /// <param name="firstConnect">Completed after the first connection attempt.</param>
-    /// <param name="ct">Stops the device.</param>
-    public async Task RunAsync(SemaphoreSlim startGate, TaskCompletionSource firstConnect, CancellationToken ct)
+    /// <param name="stop">Stops the device between two steps: what it is doing (a publish, a download) finishes first.</param>
+    /// <param name="ct">Stops the device at once (the grace after <paramref name="stop"/> ran out).</param>
+    public async Task RunAsync(SemaphoreSlim startGate, TaskCompletionSource firstConnect, CancellationToken stop, CancellationToken ct)
     {
         var start = Now;
         if (_options.OfflineFor is { } offFor)
@@ -88,7 +89,7 @@ internal sealed partial class SimulatedDevice
         }
         if (_options.FlapEvery is { } flap) _nextFlap = start + flap;
 
-        await startGate.WaitAsync(ct);
+        await startGate.WaitAsync(stop);
         try
         {
             await TryConnectAsync(ct);
@@ -99,10 +100,10 @@ internal sealed partial class SimulatedDevice
             firstConnect.TrySetResult();
         }
         var nextTick = Now;
-        while (!ct.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
-            await WaitAsync(Min(nextTick, NextFaultEvent()), ct);
-            if (ct.IsCancellationRequested) break;
+            await WaitAsync(Min(nextTick, NextFaultEvent()), stop);
+            if (stop.IsCancellationRequested) break;
             await ApplyConnectivityAsync(ct);
             while (Link.Inbound.TryRead(out var message)) await HandleAsync(message, ct);
             if (Now >= nextTick)

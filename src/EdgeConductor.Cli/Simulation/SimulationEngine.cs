@@ -22,6 +22,8 @@ public sealed class SimulationEngine : IAsyncDisposable
     private readonly List<SimulatedDevice> _devices = [];
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _running;
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly SemaphoreSlim _startGate;
     private DateTimeOffset _started;
     private DateTimeOffset? _stopped;
 
@@ -39,6 +41,7 @@ public sealed class SimulationEngine : IAsyncDisposable
         _api = api;
         _time = time ?? TimeProvider.System;
         _ownsHttp = deviceHttp is null;
+        _startGate = new SemaphoreSlim(options.StartConcurrency);
         _http = deviceHttp ?? new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -71,7 +74,7 @@ public sealed class SimulationEngine : IAsyncDisposable
         }
         _running = new CancellationTokenSource();
         _started = _time.GetUtcNow();
-        using var gate = new SemaphoreSlim(_options.StartConcurrency);
+        var gate = _startGate;
         var connected = new List<Task>();
         foreach (var device in _devices)
         {
@@ -82,10 +85,17 @@ public sealed class SimulationEngine : IAsyncDisposable
             {
                 try
                 {
-                    await device.RunAsync(gate, firstConnect, token);
+                    await device.RunAsync(gate, firstConnect, token, _hardStop.Token);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
                 {
+                }
+#pragma warning disable CA1031 // one device's bug must not stop the fleet: counted and logged
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    SimulationCounters.Add(ref _counters.Errors);
+                    Log?.Invoke($"{device.Serial}: stopped by an error: {ex.GetType().Name}: {ex.Message}");
                 }
                 finally
                 {
@@ -130,6 +140,8 @@ public sealed class SimulationEngine : IAsyncDisposable
         if (_running is null || _stopped is not null) return;
         _stopped = _time.GetUtcNow();
         await _running.CancelAsync();
+        // What devices are doing (a publish awaiting its PUBACK, a download) may finish; after 5 s it is cut.
+        _hardStop.CancelAfter(TimeSpan.FromSeconds(5));
         await Task.WhenAll(_loops);
         await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (d, _) => await d.StopAsync());
     }
@@ -168,6 +180,7 @@ public sealed class SimulationEngine : IAsyncDisposable
         if (!verify || _api is null || _devices.Count == 0) return Summary(null);
         var hours = (int)Math.Clamp(Math.Ceiling((_time.GetUtcNow() - _started).TotalHours) + 1, 1, 168);
         long stored = 0;
+        var runStart = _started.AddMilliseconds(-_started.Millisecond) - TimeSpan.FromSeconds(1);
         try
         {
             await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (d, token) =>
@@ -175,7 +188,10 @@ public sealed class SimulationEngine : IAsyncDisposable
                 var records = await _api.Telemetry.HistoryAsync(d.Serial, hours, 604_800, token);
                 var seqs = new HashSet<long>();
                 foreach (var r in records)
-                    if (r.GetNumber("seq") is { } s) seqs.Add((long)s);
+                {
+                    // Only this run's readings (each carries its own ts): a second run on the same serials starts at seq 1 again.
+                    if (r.Ts >= runStart && r.GetNumber("seq") is { } s) seqs.Add((long)s);
+                }
                 Interlocked.Add(ref stored, seqs.Count);
             });
         }
@@ -205,6 +221,8 @@ public sealed class SimulationEngine : IAsyncDisposable
     {
         await StopAsync();
         _running?.Dispose();
+        _hardStop.Dispose();
+        _startGate.Dispose();
         if (_ownsHttp) _http.Dispose();
     }
 }

@@ -1,7 +1,7 @@
 namespace EdgeConductor.Cli.Simulation;
 
 /// <summary>What <see cref="SimulationEngine"/> simulates: the fleet, its transport, its timing and the faults injected.</summary>
-public sealed class SimulationOptions
+public sealed record SimulationOptions
 {
     /// <summary>Largest fleet one engine runs (issue 14: 1 … 10,000 devices).</summary>
     public const int MaxDevices = 10_000;
