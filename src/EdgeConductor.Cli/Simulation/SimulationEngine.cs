@@ -140,8 +140,8 @@ public sealed class SimulationEngine : IAsyncDisposable
         if (_running is null || _stopped is not null) return;
         _stopped = _time.GetUtcNow();
         await _running.CancelAsync();
-        // What devices are doing (a publish awaiting its PUBACK, a download) may finish; after 5 s it is cut.
-        _hardStop.CancelAfter(TimeSpan.FromSeconds(5));
+        // What devices are doing (a publish awaiting its PUBACK, a download) may finish; after 3 s it is cut.
+        _hardStop.CancelAfter(TimeSpan.FromSeconds(3));
         await Task.WhenAll(_loops);
         await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (d, _) => await d.StopAsync());
     }
@@ -163,7 +163,7 @@ public sealed class SimulationEngine : IAsyncDisposable
         }
         await StopAsync();
         using var verify = new CancellationTokenSource();
-        if (cancellationToken.IsCancellationRequested) verify.CancelAfter(verifyGrace ?? TimeSpan.FromSeconds(8));
+        if (cancellationToken.IsCancellationRequested) verify.CancelAfter(verifyGrace ?? TimeSpan.FromSeconds(5)); // stop + check stay within ec's 10 s after Ctrl+C
         return await SummarizeAsync(verify: _api is not null, verify.Token);
     }
 

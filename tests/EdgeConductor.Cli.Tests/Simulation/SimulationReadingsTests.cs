@@ -152,4 +152,27 @@ public sealed class SimulationReadingsTests(SimulationServer server)
             Assert.True(longest >= TimeSpan.FromSeconds(1.3), $"no offline gap: longest {longest}");
         }
     }
+
+    [Fact]
+    public async Task SecondRun_OnTheSameSerials_RotatesTheirSecrets_AndCountsOnlyItsOwnReadings()
+    {
+        var (org, key) = await server.CreateOrgAsync();
+        using var api = server.Client(key);
+        // The first run is longer: had the second counted the first's seq 1, 2, … too, it would find more than it sent.
+        var options = server.Options("SIM-AGAIN", count: 2, durationSeconds: 1.5) with { OrgId = org };
+        string firstSecret;
+        await using (var first = new SimulationEngine(options with { Duration = TimeSpan.FromSeconds(3) }, api))
+        {
+            var one = await first.RunAsync();
+            Assert.Equal(one.Sent, one.Stored);
+            firstSecret = first.Devices[0].DeviceSecret;
+        }
+
+        await using var second = new SimulationEngine(options, api);
+        var two = await second.RunAsync();
+        Assert.NotEqual(firstSecret, second.Devices[0].DeviceSecret); // the old secret was shown once: a new one was issued
+        Assert.True(two.Sent > 0 && two.Acknowledged == two.Sent, two.ToString());
+        Assert.Equal(two.Sent, two.Stored); // the first run's seq 1, 2, … are not counted again
+        Assert.Equal(0, two.Lost);
+    }
 }
