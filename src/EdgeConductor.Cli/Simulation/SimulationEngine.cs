@@ -180,7 +180,7 @@ public sealed class SimulationEngine : IAsyncDisposable
         if (!verify || _api is null || _devices.Count == 0) return Summary(null);
         var hours = (int)Math.Clamp(Math.Ceiling((_time.GetUtcNow() - _started).TotalHours) + 1, 1, 168);
         long stored = 0;
-        var runStart = _started.AddMilliseconds(-_started.Millisecond) - TimeSpan.FromSeconds(1);
+        var runStart = DateTimeOffset.FromUnixTimeMilliseconds(_started.ToUnixTimeMilliseconds()); // ts are stored to the ms
         try
         {
             await Parallel.ForEachAsync(_devices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (d, token) =>
