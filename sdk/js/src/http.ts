@@ -136,14 +136,16 @@ export class Transport {
       try {
         res = await this.fetchImpl(url, { method: spec.method, headers, body: body ?? null, signal: controller.signal });
       } catch (e) {
+        spec.signal?.removeEventListener("abort", onAbort);
         if (spec.signal?.aborted) throw spec.signal.reason ?? e;
         if (timedOut) throw new EdgeConductorError({ status: 0, code: "TIMEOUT", message: `${label} timed out after ${timeoutMs} ms`, request: label, cause: e });
         throw new EdgeConductorError({ status: 0, code: "NETWORK_ERROR", message: `${label} failed: ${(e as Error)?.message ?? e}`, request: label, cause: e });
       } finally {
         if (timer !== undefined) clearTimeout(timer);
-        spec.signal?.removeEventListener("abort", onAbort);
       }
+      // A successful answer keeps the caller's signal linked: aborting it still cancels reading the body (live streams).
       if (res.ok) return res;
+      spec.signal?.removeEventListener("abort", onAbort);
       const retryable = res.status === 429 || (res.status === 503 && spec.idempotent === true);
       if (retryable && spec.rawBody === undefined && attempt < maxRetries) {
         const delayMs = this.retryDelay(res, attempt);
