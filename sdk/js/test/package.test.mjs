@@ -49,3 +49,16 @@ test("zero runtime dependencies", () => {
   assert.deepEqual(Object.keys(pkg.dependencies ?? {}), []);
   assert.deepEqual(Object.keys(pkg.exports["."]).sort(), ["import", "require"]);
 });
+
+test("the ES module build uses only web-platform globals (fetch, Web Crypto, TextEncoder, atob/btoa): it runs in browsers", async () => {
+  const { readdirSync } = await import("node:fs");
+  const files = [];
+  const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith(".js") && files.push(join(d, e.name)); };
+  walk(join(root, "dist/esm"));
+  assert.ok(files.length > 10);
+  for (const f of files) {
+    const text = readFileSync(f, "utf8");
+    assert.doesNotMatch(text, /from\s+["']node:|require\(|\bBuffer\b|\bprocess\./, `${f} uses a Node-only API`);
+    for (const m of text.matchAll(/from\s+["'](\.[^"']+)["']/g)) assert.match(m[1], /\.js$/, `${f}: relative imports need .js for browsers`);
+  }
+});
