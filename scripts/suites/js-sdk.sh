@@ -14,8 +14,10 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 command -v mosquitto_pub >/dev/null || fail_line "mosquitto_pub is missing (apt-get install mosquitto-clients)"
 
 cd "$sdk" || fail_line "no $sdk"
-if [[ ! -x node_modules/.bin/tsc ]] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+# npm ci only when node_modules is missing or was installed from another package-lock.json (a stamp copy of it).
+if [[ ! -x node_modules/.bin/tsc ]] || ! cmp -s package-lock.json node_modules/.ec-installed-lock.json; then
   npm ci --no-audit --no-fund >&2 || fail_line "npm ci failed"
+  cp package-lock.json node_modules/.ec-installed-lock.json
 fi
 npm run --silent build >&2 || fail_line "the build (tsc) failed"
 

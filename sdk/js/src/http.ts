@@ -77,6 +77,8 @@ export function normalizeBaseUrl(url: string): string {
 export function seg(value: string | number): string {
   const s = String(value ?? "");
   if (s === "") throw new TypeError("a path parameter (serial or id) must not be empty");
+  // URLs resolve "." and ".." (also as %2E) away as dot-segments (WHATWG URL), so such a segment would reach another route.
+  if (s === "." || s === "..") throw new TypeError(`"${s}" cannot be a path parameter`);
   return encodeURIComponent(s);
 }
 

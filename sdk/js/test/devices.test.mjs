@@ -149,7 +149,17 @@ describe("errors", () => {
     assert.equal(e.code, "NETWORK_ERROR");
   });
 
-  test("empty path parameters are refused before any request", () => {
-    assert.throws(() => ec.devices.get(""), TypeError);
+  test("empty path parameters are refused before any request", async () => {
+    await assert.rejects(ec.devices.get(""), TypeError);
   });
+});
+
+test("path parameters are percent-encoded; '.' and '..' cannot escape the route", async () => {
+  const urls = [];
+  const ec = new EdgeConductor({ baseUrl: "http://sdk.test/api/v1", fetch: async (u) => { urls.push(new URL(u).pathname); return new Response("{}"); } });
+  await ec.devices.get("A/B?c");
+  assert.deepEqual(urls, ["/api/v1/devices/A%2FB%3Fc"]);
+  await assert.rejects(ec.devices.get(".."), TypeError);
+  await assert.rejects(ec.devices.get("."), TypeError);
+  assert.equal(urls.length, 1);
 });

@@ -46,7 +46,7 @@ describe("telemetry", () => {
     const e = await ec.telemetry.push(serial, { temp: "x".repeat(9000) }).catch((x) => x);
     assert.ok(e instanceof EdgeConductorError);
     assert.equal(e.status, 400);
-    assert.throws(() => ec.telemetry.history(serial, { hours: 0 }), RangeError);
+    await assert.rejects(ec.telemetry.history(serial, { hours: 0 }), RangeError);
   });
 });
 

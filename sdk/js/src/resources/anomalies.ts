@@ -17,28 +17,28 @@ export class AnomaliesResource {
   constructor(private readonly api: Transport) {}
 
   /** An org's anomaly events, newest first. */
-  list(orgId: string, options: AnomalyListOptions = {}): Promise<Anomaly[]> {
+  async list(orgId: string, options: AnomalyListOptions = {}): Promise<Anomaly[]> {
     return this.api.json<Anomaly[]>({ method: "GET", path: `orgs/${seg(orgId)}/anomalies`, idempotent: true,
       query: { unacked: options.unacked ? true : undefined, limit: options.limit, severity: options.severity, field: options.field, serial: options.serial } });
   }
 
   /** One anomaly event. */
-  get(anomalyId: string): Promise<Anomaly> {
+  async get(anomalyId: string): Promise<Anomaly> {
     return this.api.json<Anomaly>({ method: "GET", path: `anomalies/${seg(anomalyId)}`, idempotent: true });
   }
 
   /** Acknowledges (dismisses) an anomaly event. */
-  acknowledge(anomalyId: string): Promise<Anomaly> {
+  async acknowledge(anomalyId: string): Promise<Anomaly> {
     return this.api.json<Anomaly>({ method: "PATCH", path: `anomalies/${seg(anomalyId)}/acknowledge`, idempotent: true });
   }
 
   /** The org's detector settings (`GET /orgs/:id/anomaly-settings`). */
-  settings(orgId: string): Promise<JsonObject> {
+  async settings(orgId: string): Promise<JsonObject> {
     return this.api.json<JsonObject>({ method: "GET", path: `orgs/${seg(orgId)}/anomaly-settings`, idempotent: true });
   }
 
   /** Merge-patches the detector settings (`PATCH /orgs/:id/anomaly-settings`). */
-  updateSettings(orgId: string, patch: JsonObject): Promise<JsonObject> {
+  async updateSettings(orgId: string, patch: JsonObject): Promise<JsonObject> {
     return this.api.json<JsonObject>({ method: "PATCH", path: `orgs/${seg(orgId)}/anomaly-settings`, body: patch, idempotent: true });
   }
 }

@@ -7,17 +7,17 @@ export class ApiKeysResource {
   constructor(private readonly api: Transport) {}
 
   /** Generates a key; the raw `key` (`ec_live_…`) is in this answer only — store it. */
-  generate(orgId: string, name: string): Promise<CreatedApiKey> {
+  async generate(orgId: string, name: string): Promise<CreatedApiKey> {
     return this.api.json<CreatedApiKey>({ method: "POST", path: `orgs/${seg(orgId)}/api-keys`, body: { name } });
   }
 
   /** The org's keys (prefix and metadata, never the key), newest first. */
-  list(orgId: string): Promise<ApiKey[]> {
+  async list(orgId: string): Promise<ApiKey[]> {
     return this.api.json<ApiKey[]>({ method: "GET", path: `orgs/${seg(orgId)}/api-keys`, idempotent: true });
   }
 
   /** Revokes a key; requests with it get 401 from then on. Revoking twice: 409 CONFLICT. */
-  revoke(keyId: string): Promise<ApiKey> {
+  async revoke(keyId: string): Promise<ApiKey> {
     return this.api.json<ApiKey>({ method: "DELETE", path: `api-keys/${seg(keyId)}` });
   }
 }

@@ -18,7 +18,7 @@ export class AuditResource {
   constructor(private readonly api: Transport) {}
 
   /** The last `limit` events (default 100). Actions include rule_fired, device_offline, ota_pushed, config_pushed. */
-  list(orgId: string, options: AuditListOptions = {}): Promise<AuditEvent[]> {
+  async list(orgId: string, options: AuditListOptions = {}): Promise<AuditEvent[]> {
     return this.api.json<AuditEvent[]>({ method: "GET", path: `orgs/${seg(orgId)}/audit`, idempotent: true,
       query: { limit: options.limit, offset: options.offset, before_id: options.beforeId, action: options.action } });
   }

@@ -7,17 +7,17 @@ export class AuthResource {
   constructor(private readonly api: Transport) {}
 
   /** The caller: `{ kind: "user" | "api_key", id, role, org_id, … }`. */
-  me(): Promise<Identity> {
+  async me(): Promise<Identity> {
     return this.api.json<Identity>({ method: "GET", path: "auth/me", idempotent: true });
   }
 
   /** Logs a user in: an access token (JWT, 15 minutes) and a refresh token. Wrong credentials: 401. */
-  login(email: string, password: string): Promise<TokenResponse> {
+  async login(email: string, password: string): Promise<TokenResponse> {
     return this.api.json<TokenResponse>({ method: "POST", path: "auth/login", body: { email, password } });
   }
 
   /** A new access token and refresh token for a refresh token (the old one is used up). */
-  refresh(refreshToken: string): Promise<TokenResponse> {
+  async refresh(refreshToken: string): Promise<TokenResponse> {
     return this.api.json<TokenResponse>({ method: "POST", path: "auth/refresh", body: { refresh_token: refreshToken } });
   }
 

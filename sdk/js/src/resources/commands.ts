@@ -9,7 +9,7 @@ export class CommandsResource {
   constructor(private readonly api: Transport) {}
 
   /** Sends a command (`POST /devices/:serial/commands` `{ cmd, params?, expires_in? }`): the queued command. */
-  send(serial: string, cmd: string, options: { params?: JsonObject; expiresInSeconds?: number } = {}): Promise<DeviceCommand> {
+  async send(serial: string, cmd: string, options: { params?: JsonObject; expiresInSeconds?: number } = {}): Promise<DeviceCommand> {
     const body: JsonObject = { cmd };
     if (options.params !== undefined) body["params"] = options.params;
     if (options.expiresInSeconds !== undefined) body["expires_in"] = options.expiresInSeconds;
@@ -17,12 +17,12 @@ export class CommandsResource {
   }
 
   /** One command and its state. */
-  get(serial: string, commandId: string): Promise<DeviceCommand> {
+  async get(serial: string, commandId: string): Promise<DeviceCommand> {
     return this.api.json<DeviceCommand>({ method: "GET", path: `devices/${seg(serial)}/commands/${seg(commandId)}`, idempotent: true });
   }
 
   /** The newest commands (1–200, default 20), newest first (`GET /devices/:serial/commands/recent`). */
-  list(serial: string, options: { limit?: number } = {}): Promise<DeviceCommand[]> {
+  async list(serial: string, options: { limit?: number } = {}): Promise<DeviceCommand[]> {
     return this.api.json<DeviceCommand[]>({ method: "GET", path: `devices/${seg(serial)}/commands/recent`, idempotent: true,
       query: { limit: options.limit } });
   }

@@ -46,7 +46,7 @@ export class DevicesResource {
   }
 
   /** Lists devices the caller can see (`GET /devices`), ordered by serial; one page (`limit`, `offset`). */
-  list(options: DeviceListOptions = {}): Promise<Device[]> {
+  async list(options: DeviceListOptions = {}): Promise<Device[]> {
     return this.api.json<Device[]>({ method: "GET", path: "devices", idempotent: true, query: {
       org_id: options.orgId, tenant_id: options.tenantId, room_id: options.roomId, product_type: options.productType,
       status: options.status, limit: options.limit, offset: options.offset,
@@ -59,7 +59,7 @@ export class DevicesResource {
   }
 
   /** The full device, including `shadow_reported` and `shadow_desired` (`GET /devices/:serial`); 404 NOT_FOUND if unknown. */
-  get(serial: string): Promise<Device> {
+  async get(serial: string): Promise<Device> {
     return this.api.json<Device>({ method: "GET", path: `devices/${seg(serial)}`, idempotent: true });
   }
 
@@ -69,25 +69,25 @@ export class DevicesResource {
   }
 
   /** The whole shadow document: desired, reported, delta and version (`GET /devices/:serial/shadow`). */
-  shadow(serial: string): Promise<Shadow> {
+  async shadow(serial: string): Promise<Shadow> {
     return this.api.json<Shadow>({ method: "GET", path: `devices/${seg(serial)}/shadow`, idempotent: true });
   }
 
   /** Updates the desired state (`PATCH /devices/:serial/shadow/desired`, a JSON merge patch; `null` removes a key); the
    * server delivers it to the device over MQTT. With `version`, it is sent as `If-Match: "<version>"` and a stale
    * version rejects with 412 PRECONDITION_FAILED (docs/telemetry.md). Resolves to the new shadow. */
-  pushConfig(serial: string, config: JsonObject, options: { version?: number } = {}): Promise<Shadow> {
+  async pushConfig(serial: string, config: JsonObject, options: { version?: number } = {}): Promise<Shadow> {
     return this.api.json<Shadow>({ method: "PATCH", path: `devices/${seg(serial)}/shadow/desired`, body: config,
       headers: options.version !== undefined ? { "If-Match": `"${options.version}"` } : undefined });
   }
 
   /** Sends a reboot command (`POST /devices/:serial/reboot`): `{ ok, command_id, delivered }`. */
-  reboot(serial: string): Promise<CommandResult> {
+  async reboot(serial: string): Promise<CommandResult> {
     return this.api.json<CommandResult>({ method: "POST", path: `devices/${seg(serial)}/reboot` });
   }
 
   /** Assigns the device to an org and/or room (and tenant) (`PATCH /devices/:serial`); only the given members change. */
-  assign(serial: string, assignment: DeviceAssignment): Promise<Device> {
+  async assign(serial: string, assignment: DeviceAssignment): Promise<Device> {
     const body: Record<string, string | null> = {};
     if (assignment.orgId !== undefined) body["org_id"] = assignment.orgId;
     if (assignment.roomId !== undefined) body["room_id"] = assignment.roomId;
@@ -96,18 +96,18 @@ export class DevicesResource {
   }
 
   /** Replaces the device's tags (`PATCH /devices/:serial` `{ tags }`; ≤ 32 strings of 1–64 characters; `null` clears). */
-  setTags(serial: string, tags: string[] | null): Promise<Device> {
+  async setTags(serial: string, tags: string[] | null): Promise<Device> {
     return this.api.json<Device>({ method: "PATCH", path: `devices/${seg(serial)}`, body: { tags }, idempotent: true });
   }
 
   /** Deletes the device and its telemetry (`DELETE /devices/:serial`); a device seen in the last 5 minutes needs
    * `{ force: true }`, else 409 CONFLICT. */
-  delete(serial: string, options: { force?: boolean } = {}): Promise<{ deleted: boolean; serial_no: string }> {
+  async delete(serial: string, options: { force?: boolean } = {}): Promise<{ deleted: boolean; serial_no: string }> {
     return this.api.json({ method: "DELETE", path: `devices/${seg(serial)}`, query: { force: options.force ? true : undefined }, idempotent: true });
   }
 
   /** Issues a new device secret (`POST /devices/:serial/secret/rotate`); the old one stops working at once. */
-  rotateSecret(serial: string): Promise<{ serial_no: string; device_secret: string }> {
+  async rotateSecret(serial: string): Promise<{ serial_no: string; device_secret: string }> {
     return this.api.json({ method: "POST", path: `devices/${seg(serial)}/secret/rotate` });
   }
 }

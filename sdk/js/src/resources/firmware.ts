@@ -16,19 +16,19 @@ export class FirmwareResource {
   constructor(private readonly api: Transport) {}
 
   /** All firmware releases the caller can see (`GET /firmware`, optional `orgId` / `productType` filters). */
-  list(options: { orgId?: string; productType?: string } = {}): Promise<FirmwareRelease[]> {
+  async list(options: { orgId?: string; productType?: string } = {}): Promise<FirmwareRelease[]> {
     return this.api.json<FirmwareRelease[]>({ method: "GET", path: "firmware", idempotent: true,
       query: { org_id: options.orgId, product_type: options.productType, limit: 1000 } });
   }
 
   /** One release. */
-  get(firmwareId: string): Promise<FirmwareRelease> {
+  async get(firmwareId: string): Promise<FirmwareRelease> {
     return this.api.json<FirmwareRelease>({ method: "GET", path: `firmware/${seg(firmwareId)}`, idempotent: true });
   }
 
   /** Uploads a firmware image (`POST /orgs/:id/firmware`, multipart): `file` as bytes or a Blob. 201 with the release
    * (size and sha256 computed by the server); a duplicate version of the product type is 409. Not retried. */
-  upload(orgId: string, file: Blob | Uint8Array | ArrayBuffer, input: FirmwareUploadInput): Promise<FirmwareRelease> {
+  async upload(orgId: string, file: Blob | Uint8Array | ArrayBuffer, input: FirmwareUploadInput): Promise<FirmwareRelease> {
     const form = new FormData();
     const blob = file instanceof Blob ? file : new Blob([file as BlobPart], { type: "application/octet-stream" });
     form.append("file", blob, "firmware.bin");
@@ -46,7 +46,7 @@ export class FirmwareResource {
 
   /** Pushes a release to one registered device (`POST /devices/:serial/ota`): creates a one-device OTA job. An older
    * version than the device runs needs `{ allowDowngrade: true }`. */
-  push(serial: string, firmwareId: string, options: { allowDowngrade?: boolean } = {}): Promise<OtaPushResult> {
+  async push(serial: string, firmwareId: string, options: { allowDowngrade?: boolean } = {}): Promise<OtaPushResult> {
     return this.api.json<OtaPushResult>({ method: "POST", path: `devices/${seg(serial)}/ota`,
       body: { firmware_id: firmwareId, ...(options.allowDowngrade ? { allow_downgrade: true } : {}) } });
   }

@@ -16,34 +16,34 @@ export class OtaJobsResource {
   constructor(private readonly api: Transport) {}
 
   /** Creates a job (`POST /orgs/:id/ota-jobs`). */
-  create(orgId: string, input: CreateOtaJobInput): Promise<OtaJob> {
+  async create(orgId: string, input: CreateOtaJobInput): Promise<OtaJob> {
     return this.api.json<OtaJob>({ method: "POST", path: `orgs/${seg(orgId)}/ota-jobs`, body: input });
   }
 
   /** Recent jobs, newest first (`GET /orgs/:id/ota-jobs` with `orgId`, else `GET /ota-jobs`); `limit` default 20. */
-  list(options: { orgId?: string; limit?: number } = {}): Promise<OtaJob[]> {
+  async list(options: { orgId?: string; limit?: number } = {}): Promise<OtaJob[]> {
     const path = options.orgId !== undefined ? `orgs/${seg(options.orgId)}/ota-jobs` : "ota-jobs";
     return this.api.json<OtaJob[]>({ method: "GET", path, query: { limit: options.limit }, idempotent: true });
   }
 
   /** One job by id or number (`#12` → `12`; a number needs `orgId` for a super admin); `devices: true` adds each device's state. */
-  get(idOrNumber: string | number, options: { orgId?: string; devices?: boolean } = {}): Promise<OtaJob> {
+  async get(idOrNumber: string | number, options: { orgId?: string; devices?: boolean } = {}): Promise<OtaJob> {
     return this.api.json<OtaJob>({ method: "GET", path: `ota-jobs/${seg(idOrNumber)}`, idempotent: true,
       query: { org_id: options.orgId, devices: options.devices ? true : undefined } });
   }
 
   /** Pauses a running job. */
-  pause(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
+  async pause(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
     return this.control(idOrNumber, "pause", options.orgId);
   }
 
   /** Resumes a paused job. */
-  resume(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
+  async resume(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
     return this.control(idOrNumber, "resume", options.orgId);
   }
 
   /** Cancels a job (devices not yet updated are skipped). */
-  cancel(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
+  async cancel(idOrNumber: string | number, options: { orgId?: string } = {}): Promise<OtaJob> {
     return this.control(idOrNumber, "cancel", options.orgId);
   }
 

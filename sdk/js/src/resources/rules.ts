@@ -45,17 +45,17 @@ export class RulesResource {
   constructor(private readonly api: Transport) {}
 
   /** All rules of an org. */
-  list(orgId: string): Promise<Rule[]> {
+  async list(orgId: string): Promise<Rule[]> {
     return this.api.json<Rule[]>({ method: "GET", path: `orgs/${seg(orgId)}/rules`, query: { limit: 1000 }, idempotent: true });
   }
 
   /** One rule. */
-  get(ruleId: string): Promise<Rule> {
+  async get(ruleId: string): Promise<Rule> {
     return this.api.json<Rule>({ method: "GET", path: `rules/${seg(ruleId)}`, idempotent: true });
   }
 
   /** Creates a threshold rule: fires when `field op value` becomes true for a device. Bad input: 400 naming the field. */
-  threshold(orgId: string, input: ThresholdRuleInput): Promise<Rule> {
+  async threshold(orgId: string, input: ThresholdRuleInput): Promise<Rule> {
     const condition: JsonObject = { field: input.field, op: input.op, value: input.value };
     if (input.forSeconds !== undefined) condition["for_seconds"] = input.forSeconds;
     if (input.clearValue !== undefined) condition["clear_value"] = input.clearValue;
@@ -63,32 +63,32 @@ export class RulesResource {
   }
 
   /** Creates a schedule rule: fires at `time` on `days` (the org's time zone). */
-  schedule(orgId: string, input: ScheduleRuleInput): Promise<Rule> {
+  async schedule(orgId: string, input: ScheduleRuleInput): Promise<Rule> {
     return this.create(orgId, "schedule", { time: input.time, days: input.days }, input, undefined);
   }
 
   /** Enables a rule (`PATCH /rules/:id {"enabled":true}`). */
-  enable(ruleId: string): Promise<Rule> {
+  async enable(ruleId: string): Promise<Rule> {
     return this.update(ruleId, { enabled: true });
   }
 
   /** Disables a rule without deleting it. */
-  disable(ruleId: string): Promise<Rule> {
+  async disable(ruleId: string): Promise<Rule> {
     return this.update(ruleId, { enabled: false });
   }
 
   /** Merge-patches a rule (`PATCH /rules/:id`): `name`, `enabled`, `condition`, `action`, `webhook_url`, … (snake_case). */
-  update(ruleId: string, patch: JsonObject): Promise<Rule> {
+  async update(ruleId: string, patch: JsonObject): Promise<Rule> {
     return this.api.json<Rule>({ method: "PATCH", path: `rules/${seg(ruleId)}`, body: patch, idempotent: true });
   }
 
   /** Deletes a rule permanently: `{ deleted: true, id }`. */
-  delete(ruleId: string): Promise<{ deleted: boolean; id: string }> {
+  async delete(ruleId: string): Promise<{ deleted: boolean; id: string }> {
     return this.api.json({ method: "DELETE", path: `rules/${seg(ruleId)}` });
   }
 
   /** Dry run (`POST /rules/:id/test`): each in-scope device's latest value, `matches`, `would_fire`; nothing is stored or sent. */
-  test(ruleId: string): Promise<JsonObject> {
+  async test(ruleId: string): Promise<JsonObject> {
     return this.api.json<JsonObject>({ method: "POST", path: `rules/${seg(ruleId)}/test` });
   }
 

@@ -42,31 +42,31 @@ export class TelemetryResource {
   /** Pushes readings (`POST /devices/:serial/telemetry`): one object `{ temp: 24.5, … }` (any numeric field; an
    * optional `ts`), or an array of them (a buffered batch). Resolves to `{ ok, ts }` (`readings` for a batch).
    * Invalid values reject with 400 naming the key in `error.field`. */
-  push(serial: string, payload: JsonObject | JsonObject[]): Promise<TelemetryPushResult> {
+  async push(serial: string, payload: JsonObject | JsonObject[]): Promise<TelemetryPushResult> {
     return this.api.json<TelemetryPushResult>({ method: "POST", path: `devices/${seg(serial)}/telemetry`, body: payload });
   }
 
   /** Records of the last `hours`, oldest first (`GET /devices/:serial/telemetry?hours=&limit=`). */
-  history(serial: string, options: HistoryOptions = {}): Promise<TelemetryRecord[]> {
+  async history(serial: string, options: HistoryOptions = {}): Promise<TelemetryRecord[]> {
     if (options.hours !== undefined && !(options.hours >= 1 && options.hours <= 168)) throw new RangeError("hours must be between 1 and 168");
     return this.api.json<TelemetryRecord[]>({ method: "GET", path: `devices/${seg(serial)}/telemetry`, idempotent: true,
       query: { hours: options.hours, limit: options.limit } });
   }
 
   /** The newest `limit` records (1–1,000, default 20), newest first (`GET /devices/:serial/telemetry/recent`). */
-  recent(serial: string, limit = 20): Promise<TelemetryRecord[]> {
+  async recent(serial: string, limit = 20): Promise<TelemetryRecord[]> {
     if (!(limit >= 1)) throw new RangeError("limit must be at least 1");
     return this.api.json<TelemetryRecord[]>({ method: "GET", path: `devices/${seg(serial)}/telemetry/recent`, idempotent: true, query: { limit } });
   }
 
   /** The latest value and time of every metric (`GET /devices/:serial/telemetry/latest`). */
-  latest(serial: string): Promise<TelemetryLatest> {
+  async latest(serial: string): Promise<TelemetryLatest> {
     return this.api.json<TelemetryLatest>({ method: "GET", path: `devices/${seg(serial)}/telemetry/latest`, idempotent: true });
   }
 
   /** Buckets of one metric (`GET /devices/:serial/telemetry/aggregate`): `interval` 1m, 5m, 15m, 1h, 6h or 1d;
    * `from`/`to` ISO-8601 (default the last 24 hours). */
-  aggregate(serial: string, options: { metric: string; interval?: string; from?: string | Date; to?: string | Date }): Promise<TelemetryBucket[]> {
+  async aggregate(serial: string, options: { metric: string; interval?: string; from?: string | Date; to?: string | Date }): Promise<TelemetryBucket[]> {
     const iso = (d: string | Date | undefined) => (d instanceof Date ? d.toISOString() : d);
     return this.api.json<TelemetryBucket[]>({ method: "GET", path: `devices/${seg(serial)}/telemetry/aggregate`, idempotent: true,
       query: { metric: options.metric, interval: options.interval, from: iso(options.from), to: iso(options.to) } });
