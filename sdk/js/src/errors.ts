@@ -58,6 +58,7 @@ export function codeForStatus(status: number): string {
     case 404: return "NOT_FOUND";
     case 405: return "METHOD_NOT_ALLOWED";
     case 409: return "CONFLICT";
+    case 412: return "PRECONDITION_FAILED";
     case 413: return "PAYLOAD_TOO_LARGE";
     case 414: return "URI_TOO_LONG";
     case 415: return "UNSUPPORTED_MEDIA_TYPE";
