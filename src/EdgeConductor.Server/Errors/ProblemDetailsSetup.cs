@@ -23,6 +23,8 @@ internal static class ProblemDetailsSetup
             ctx.ProblemDetails.Extensions["trace_id"] = ctx.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.TraceId.ToString()
                 ?? ctx.HttpContext.TraceIdentifier;
         });
+        // After the default writer (registered by AddProblemDetails): used only when that one declines the Accept header.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }

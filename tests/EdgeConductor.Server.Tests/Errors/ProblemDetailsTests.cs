@@ -62,6 +62,23 @@ public sealed class ProblemDetailsTests(EcServerFactory server) : IClassFixture<
     }
 
     [Fact]
+    public async Task ClientAcceptingOnlyEventStream_GetsProblemJson_Not500()
+    {
+        // An SSE client (a browser's EventSource, the SDKs' live streams) sends only Accept: text/event-stream; the
+        // default problem writer declines that, and errors on /stream used to be an empty 500.
+        using var anon = server.Api.Client(null);
+        using var unauthenticated = new HttpRequestMessage(HttpMethod.Get, $"{EcApi.Base}/devices/EC-NOPE/stream");
+        unauthenticated.Headers.Accept.ParseAdd("text/event-stream");
+        await (await anon.SendAsync(unauthenticated)).ExpectProblemAsync(HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+
+        using var c = await server.Api.AdminClientAsync();
+        using var unknown = new HttpRequestMessage(HttpMethod.Get, $"{EcApi.Base}/devices/EC-NOPE/stream");
+        unknown.Headers.Accept.ParseAdd("text/event-stream");
+        var p = await (await c.SendAsync(unknown)).ExpectProblemAsync(HttpStatusCode.NotFound, "NOT_FOUND");
+        Assert.False(string.IsNullOrEmpty(p.Str("trace_id")));
+    }
+
+    [Fact]
     public async Task ValidationProblem_HasErrorsByField()
     {
         using var c = await server.Api.AdminClientAsync();

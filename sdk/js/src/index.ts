@@ -1,0 +1,28 @@
+// @edgeconductor/sdk — the public surface. See README.md and seed 000 "SDK Reference".
+export { EdgeConductor } from "./client.js";
+export { EdgeConductorError, codeForStatus } from "./errors.js";
+export { DEFAULT_BASE_URL, normalizeBaseUrl, parseRetryAfter, type EdgeConductorOptions, type RetryInfo } from "./http.js";
+export { paginate, collect, type PageRequest, type PaginateOptions } from "./pagination.js";
+export { readSse, type SseEvent } from "./sse.js";
+export { verifyWebhook, signWebhook, type VerifyWebhookOptions, type WebhookHeaders } from "./verify.js";
+export type { AnomalyListOptions } from "./resources/anomalies.js";
+export type { AuditListOptions } from "./resources/audit.js";
+export type { DeviceAssignment, DeviceListOptions, RegisterDeviceInput } from "./resources/devices.js";
+export type { FirmwareUploadInput } from "./resources/firmware.js";
+export type { CreateOtaJobInput } from "./resources/otaJobs.js";
+export type { ScheduleRuleInput, ThresholdRuleInput } from "./resources/rules.js";
+export type { HistoryOptions, StreamHandle, StreamOptions } from "./resources/telemetry.js";
+export type { AnomaliesResource } from "./resources/anomalies.js";
+export type { ApiKeysResource } from "./resources/apiKeys.js";
+export type { AuditResource } from "./resources/audit.js";
+export type { AuthResource } from "./resources/auth.js";
+export type { CommandsResource } from "./resources/commands.js";
+export type { DevicesResource } from "./resources/devices.js";
+export type { FirmwareResource } from "./resources/firmware.js";
+export type { NotificationsResource } from "./resources/notifications.js";
+export type { OrgsResource } from "./resources/orgs.js";
+export type { OtaJobsResource } from "./resources/otaJobs.js";
+export type { RulesResource } from "./resources/rules.js";
+export type { TelemetryResource } from "./resources/telemetry.js";
+export type { WebhooksResource } from "./resources/webhooks.js";
+export type * from "./types.js";
