@@ -16,10 +16,10 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/auth").WithTags("Auth");
-        g.MapPost("/login", Login).AllowAnonymous();
-        g.MapPost("/refresh", Refresh).AllowAnonymous();
-        g.MapPost("/logout", Logout);
-        g.MapGet("/me", Me);
+        g.MapPost("/login", Login).AllowAnonymous().Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(429);
+        g.MapPost("/refresh", Refresh).AllowAnonymous().Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(401);
+        g.MapPost("/logout", Logout).Produces(StatusCodes.Status204NoContent).ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/me", Me).Produces<MeResponse>();
         return api;
     }
 

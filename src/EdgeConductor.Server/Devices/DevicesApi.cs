@@ -18,12 +18,14 @@ public static class DevicesApi
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices").WithTags("Devices");
-        g.MapPost("/register", Register).RequireFreshCredential();
-        g.MapGet("/", List);
-        g.MapGet("/{serial}", Get);
-        g.MapPatch("/{serial}", Patch);
-        g.MapDelete("/{serial}", Delete);
-        g.MapPost("/{serial}/secret/rotate", RotateSecret).RequireFreshCredential();
+        g.MapPost("/register", Register).RequireFreshCredential()
+            .Produces<DeviceDto>(StatusCodes.Status201Created).Produces<DeviceDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet("/", List).Produces<DeviceDto[]>().ProducesProblem(400);
+        g.MapGet("/{serial}", Get).Produces<DeviceDto>().ProducesProblem(404);
+        g.MapPatch("/{serial}", Patch).Produces<DeviceDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        g.MapDelete("/{serial}", Delete).Produces<DeletedResponse>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapPost("/{serial}/secret/rotate", RotateSecret).RequireFreshCredential()
+            .Produces<SecretResponse>().ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 
