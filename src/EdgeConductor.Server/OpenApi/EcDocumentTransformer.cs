@@ -52,17 +52,28 @@ internal sealed class EcDocumentTransformer : IOpenApiDocumentTransformer
         document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ProblemSchema.Name] = ProblemSchema.Create();
 
+        var visited = new HashSet<IOpenApiSchema>(ReferenceEqualityComparer.Instance);
+        foreach (var schema in document.Components.Schemas.Values) NullableAsAnyOf(schema, visited);
+
         var tags = new HashSet<string>();
         foreach (var path in document.Paths.Values)
             foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
             {
+                foreach (var media in operation.RequestBody?.Content?.Values ?? Enumerable.Empty<OpenApiMediaType>())
+                    if (media.Schema is { } requestSchema) NullableAsAnyOf(requestSchema, visited);
                 foreach (var tag in operation.Tags ?? Enumerable.Empty<OpenApiTagReference>()) if (tag.Name is { } n) tags.Add(n);
                 foreach (var (code, response) in operation.Responses ?? new OpenApiResponses())
                 {
                     if (response is not OpenApiResponse r) continue;
                     var status = int.TryParse(code, out var s) ? s : 0;
                     if (string.IsNullOrEmpty(r.Description)) r.Description = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p : code;
-                    if (status < 400) continue;
+                    if (status < 400)
+                    {
+                        foreach (var (mediaType, media) in r.Content ?? new Dictionary<string, OpenApiMediaType>())
+                            if (media.Schema is null) media.Schema = RawBody(mediaType);
+                            else NullableAsAnyOf(media.Schema, visited);
+                        continue;
+                    }
                     r.Content = new Dictionary<string, OpenApiMediaType>
                     {
                         [ProblemSchema.MediaType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema.Name, document) },
@@ -72,5 +83,29 @@ internal sealed class EcDocumentTransformer : IOpenApiDocumentTransformer
         document.Tags = new HashSet<OpenApiTag>(tags.Order(StringComparer.Ordinal).Select(t =>
             new OpenApiTag { Name = t, Description = TagDescriptions.GetValueOrDefault(t) }));
         return Task.CompletedTask;
+    }
+
+    /// <summary>A body the handler writes itself (a file, an event stream): a string, binary for octet-streams.</summary>
+    private static OpenApiSchema RawBody(string mediaType) => mediaType == "application/octet-stream"
+        ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
+        : new OpenApiSchema { Type = JsonSchemaType.String };
+
+    /// <summary>
+    /// The generator writes a nullable member as <c>oneOf: [{type: null}, X]</c>. When X admits null itself (a JsonNode or
+    /// JsonElement member: any JSON value), no value satisfies exactly one branch, so a validating client would refuse
+    /// every null. <c>anyOf</c> says the same (null or X) without that trap; generators read both as "nullable X".
+    /// </summary>
+    private static void NullableAsAnyOf(IOpenApiSchema schema, HashSet<IOpenApiSchema> visited)
+    {
+        if (schema is not OpenApiSchema s || !visited.Add(s)) return;
+        if (s.OneOf is { Count: > 0 } oneOf && oneOf.Any(o => o is OpenApiSchema { Type: JsonSchemaType.Null }))
+        {
+            s.AnyOf = oneOf;
+            s.OneOf = null;
+        }
+        foreach (var child in (s.Properties?.Values ?? Enumerable.Empty<IOpenApiSchema>())
+                     .Concat(s.AnyOf ?? []).Concat(s.OneOf ?? []).Concat(s.AllOf ?? [])
+                     .Append(s.Items).Append(s.AdditionalProperties))
+            if (child is not null) NullableAsAnyOf(child, visited);
     }
 }

@@ -1,5 +1,6 @@
 using EdgeConductor.Server.Devices;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
@@ -62,6 +63,13 @@ internal sealed class EcOperationTransformer : IOpenApiOperationTransformer
         if (hasBody) AddProblem(operation, 413);
         AddProblem(operation, 429);
         AddProblem(operation, 503);
+
+        // .Produces(200, contentType: "application/octet-stream") without a type: the generator drops the media type.
+        foreach (var produces in metadata.OfType<IProducesResponseTypeMetadata>())
+            if (produces.StatusCode is >= 200 and < 300 and not 204 && produces.ContentTypes.Any()
+                && operation.Responses.GetValueOrDefault(produces.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)) is OpenApiResponse
+                    { Content: null or { Count: 0 } } bare)
+                bare.Content = produces.ContentTypes.ToDictionary(t => t, _ => new OpenApiMediaType());
 
         operation.Summary ??= OperationSummaries.For(key);
         OperationExamples.ApplyResponses(key, operation);

@@ -12,7 +12,7 @@ namespace EdgeConductor.Server.OpenApi;
 /// emits <c>["integer","string"]</c> with a pattern; the server always writes numbers, and clients should send them.</item>
 /// <item><c>required</c> lists exactly the non-nullable members (nullable reference types and <c>Nullable&lt;T&gt;</c> are
 /// optional): a response always carries the required ones; a request may leave out the others.</item>
-/// <item>Ids (<c>id</c>, <c>*_id</c> strings, made by <c>Common/Ids</c>) are UUIDs (<c>format: uuid</c>).</item>
+/// <item>Ids made by <c>Common/Ids</c> (<c>id</c>, <c>org_id</c>, … see <see cref="UuidMembers"/>) are UUIDs (<c>format: uuid</c>).</item>
 /// </list>
 /// </summary>
 internal sealed class WireSchemaTransformer : IOpenApiSchemaTransformer
@@ -40,7 +40,14 @@ internal sealed class WireSchemaTransformer : IOpenApiSchemaTransformer
         return Task.CompletedTask;
     }
 
-    private static bool IsId(string name) => name == "id" || (name.EndsWith("_id", StringComparison.Ordinal) && name != "trace_id");
+    /// <summary>Members that hold an id made by <c>Common/Ids</c> (UUIDv7) wherever they appear; not e.g. audit's target_id (a serial or an id).</summary>
+    private static readonly HashSet<string> UuidMembers =
+    [
+        "id", "org_id", "room_id", "tenant_id", "partner_id", "user_id", "rule_id", "firmware_id", "job_id", "fw_job_id",
+        "device_id", "command_id", "signing_key_id", "key_id", "anomaly_id", "notification_id", "delivery_id",
+    ];
+
+    private static bool IsId(string name) => UuidMembers.Contains(name);
 
     private static bool IsOptional(JsonPropertyInfo p)
     {
