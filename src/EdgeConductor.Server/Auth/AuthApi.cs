@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
@@ -7,8 +8,8 @@ namespace EdgeConductor.Server.Auth;
 
 public static class AuthApi
 {
-    public sealed record LoginRequest(string? Email, string? Password);
-    public sealed record RefreshRequest(string? RefreshToken);
+    public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
+    public sealed record RefreshRequest([property: Required] string? RefreshToken);
     public sealed record TokenResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserDto User);
     public sealed record MeResponse(string Kind, string Id, string Role, string? Email, string? OrgId, string? PartnerId, string? RoomId,
         string? Name, string? OrgName);

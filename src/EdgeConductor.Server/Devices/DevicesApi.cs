@@ -5,13 +5,15 @@ using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Gateway;
 using EdgeConductor.Server.Tenancy;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EdgeConductor.Server.Devices;
 
 public static class DevicesApi
 {
-    public sealed record RegisterRequest(string? SerialNo, string? ProductType, string? FwVersion, string? OrgId);
+    /// <summary>POST /devices/register body; serial_no and product_type are required (400 naming the field otherwise).</summary>
+    public sealed record RegisterRequest([property: Required] string? SerialNo, [property: Required] string? ProductType, string? FwVersion, string? OrgId);
     public sealed record DeletedResponse(bool Deleted, string SerialNo);
     public sealed record SecretResponse(string SerialNo, string DeviceSecret);
 

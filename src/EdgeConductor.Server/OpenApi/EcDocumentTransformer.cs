@@ -17,7 +17,7 @@ internal sealed class EcDocumentTransformer : IOpenApiDocumentTransformer
         ["Orgs"] = "Organizations, their users and rooms.",
         ["Partners"] = "Partner portal: partners manage several orgs.",
         ["API keys"] = "Org API keys (ec_live_…), for scripts, SDKs and the CLI.",
-        ["Users"] = "Users (roles: super_admin, partner_admin, org_admin, operator, viewer, customer, tenant).",
+        ["Users"] = "Users (roles: super_admin, partner, org_admin, customer, tenant).",
         ["Devices"] = "Device registry: register, list, assign, delete, rotate the device secret.",
         ["Telemetry"] = "Push readings (devices over HTTPS; MQTT: devices/{serial}/telemetry) and read history, recent, latest, aggregates.",
         ["Shadow"] = "Device shadow: reported and desired state; desired changes go to the device (MQTT devices/{serial}/shadow/desired).",

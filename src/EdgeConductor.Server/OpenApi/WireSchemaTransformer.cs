@@ -11,7 +11,8 @@ namespace EdgeConductor.Server.OpenApi;
 /// <item>Numbers are numbers. The web serializer defaults also <em>read</em> numbers written as strings, so the generator
 /// emits <c>["integer","string"]</c> with a pattern; the server always writes numbers, and clients should send them.</item>
 /// <item><c>required</c> lists exactly the non-nullable members (nullable reference types and <c>Nullable&lt;T&gt;</c> are
-/// optional): a response always carries the required ones; a request may leave out the others.</item>
+/// optional, unless marked <c>[property: Required]</c>): a response always carries the required ones; a request may
+/// leave out the others.</item>
 /// <item>Ids made by <c>Common/Ids</c> (<c>id</c>, <c>org_id</c>, … see <see cref="UuidMembers"/>) are UUIDs (<c>format: uuid</c>).</item>
 /// </list>
 /// </summary>
@@ -52,6 +53,9 @@ internal sealed class WireSchemaTransformer : IOpenApiSchemaTransformer
     private static bool IsOptional(JsonPropertyInfo p)
     {
         if (p.IsExtensionData) return true;
+        // A request member the handler insists on (it answers 400 naming it) may say so with [Required]; it stays
+        // nullable in C# so a missing value reaches the handler's own message instead of a binding failure.
+        if (p.IsRequired || p.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), true) == true) return false;
         if (p.PropertyType.IsValueType) return Nullable.GetUnderlyingType(p.PropertyType) is not null;
         var info = p.AttributeProvider switch
         {

@@ -170,9 +170,10 @@ public sealed partial class OpenApiDocumentTests(EcServerFactory server) : IClas
         Assert.Equal("date-time", device["properties"]!["created_at"]!["format"]!.GetValue<string>());
         Assert.Equal("int64", device["properties"]!["shadow_version"]!["format"]!.GetValue<string>());
         Assert.Equal("integer", device["properties"]!["shadow_version"]!["type"]!.GetValue<string>());
-        // Requests: every field of RegisterRequest is nullable, the handler names the missing one (400), so none is
-        // "required" to the generator; the body itself is required and not null.
-        Assert.Null(schemas["RegisterRequest"]!["required"]);
+        // Requests: nullable members are optional unless marked [Required] (the handler answers 400 naming them);
+        // the body itself is required and not null.
+        Assert.Equal(["product_type", "serial_no"], schemas["RegisterRequest"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
+        Assert.Null(schemas["CreateRoomRequest"]!["required"]?.AsArray().FirstOrDefault(n => n!.GetValue<string>() == "floor"));
         var register = doc["paths"]!["/api/v1/devices/register"]!["post"]!["requestBody"]!;
         Assert.True(register["required"]!.GetValue<bool>());
         Assert.Equal("#/components/schemas/RegisterRequest", register["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
