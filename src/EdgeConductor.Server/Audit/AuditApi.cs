@@ -8,7 +8,7 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/orgs/{orgId}/audit", List).WithTags("Audit");
+        api.MapGet("/orgs/{orgId}/audit", List).WithTags("Audit").Produces<AuditEventDto[]>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

@@ -13,9 +13,10 @@ public static class ApiKeysApi
 
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/orgs/{orgId}/api-keys", Create).WithTags("API keys").RequireFreshCredential();
-        api.MapGet("/orgs/{orgId}/api-keys", List).WithTags("API keys");
-        api.MapDelete("/api-keys/{id}", Revoke).WithTags("API keys");
+        api.MapPost("/orgs/{orgId}/api-keys", Create).WithTags("API keys").RequireFreshCredential()
+            .Produces<CreatedApiKeyDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        api.MapGet("/orgs/{orgId}/api-keys", List).WithTags("API keys").Produces<ApiKeyDto[]>().ProducesProblem(403).ProducesProblem(404);
+        api.MapDelete("/api-keys/{id}", Revoke).WithTags("API keys").Produces<ApiKeyDto>().ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
@@ -7,8 +8,8 @@ namespace EdgeConductor.Server.Auth;
 
 public static class AuthApi
 {
-    public sealed record LoginRequest(string? Email, string? Password);
-    public sealed record RefreshRequest(string? RefreshToken);
+    public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
+    public sealed record RefreshRequest([property: Required] string? RefreshToken);
     public sealed record TokenResponse(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn, UserDto User);
     public sealed record MeResponse(string Kind, string Id, string Role, string? Email, string? OrgId, string? PartnerId, string? RoomId,
         string? Name, string? OrgName);
@@ -16,10 +17,10 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/auth").WithTags("Auth");
-        g.MapPost("/login", Login).AllowAnonymous();
-        g.MapPost("/refresh", Refresh).AllowAnonymous();
-        g.MapPost("/logout", Logout);
-        g.MapGet("/me", Me);
+        g.MapPost("/login", Login).AllowAnonymous().Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(429);
+        g.MapPost("/refresh", Refresh).AllowAnonymous().Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(401);
+        g.MapPost("/logout", Logout).Produces(StatusCodes.Status204NoContent).ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/me", Me).Produces<MeResponse>();
         return api;
     }
 

@@ -19,9 +19,9 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/users").WithTags("Users");
-        g.MapGet("/{id}", Get);
-        g.MapPatch("/{id}", Patch).RequireFreshCredential();
-        g.MapDelete("/{id}", Delete).RequireFreshCredential();
+        g.MapGet("/{id}", Get).Produces<UserDto>().ProducesProblem(404);
+        g.MapPatch("/{id}", Patch).RequireFreshCredential().Produces<UserDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapDelete("/{id}", Delete).RequireFreshCredential().Produces(StatusCodes.Status204NoContent).ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

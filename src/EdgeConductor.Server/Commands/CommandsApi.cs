@@ -31,8 +31,10 @@ public static class CommandsApi
 
     public static RouteGroupBuilder MapCommandsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/devices/{serial}/reboot", Reboot).WithTags("Commands");
-        api.MapGet("/devices/{serial}/commands", Poll).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential(); // device credential or bearer
+        api.MapPost("/devices/{serial}/reboot", Reboot).WithTags("Commands")
+            .Produces<RebootResponse>(StatusCodes.Status202Accepted).ProducesProblem(403).ProducesProblem(404);
+        api.MapGet("/devices/{serial}/commands", Poll).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential() // device credential or bearer
+            .Produces<OpenApi.CommandPoll>().Produces(StatusCodes.Status304NotModified).ProducesProblem(401).ProducesProblem(404);
         api.MapPost("/devices/{serial}/commands", Create).WithTags("Commands").Accepts<CommandRequest>("application/json")
             .Produces<CommandDto>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         api.MapGet("/devices/{serial}/commands/recent", Recent).WithTags("Commands").AllowAnonymous().VerifiesDeviceCredential()

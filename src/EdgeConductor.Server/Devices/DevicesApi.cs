@@ -5,25 +5,29 @@ using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Gateway;
 using EdgeConductor.Server.Tenancy;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EdgeConductor.Server.Devices;
 
 public static class DevicesApi
 {
-    public sealed record RegisterRequest(string? SerialNo, string? ProductType, string? FwVersion, string? OrgId);
+    /// <summary>POST /devices/register body; serial_no and product_type are required (400 naming the field otherwise).</summary>
+    public sealed record RegisterRequest([property: Required] string? SerialNo, [property: Required] string? ProductType, string? FwVersion, string? OrgId);
     public sealed record DeletedResponse(bool Deleted, string SerialNo);
     public sealed record SecretResponse(string SerialNo, string DeviceSecret);
 
     public static RouteGroupBuilder MapDevicesApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/devices").WithTags("Devices");
-        g.MapPost("/register", Register).RequireFreshCredential();
-        g.MapGet("/", List);
-        g.MapGet("/{serial}", Get);
-        g.MapPatch("/{serial}", Patch);
-        g.MapDelete("/{serial}", Delete);
-        g.MapPost("/{serial}/secret/rotate", RotateSecret).RequireFreshCredential();
+        g.MapPost("/register", Register).RequireFreshCredential()
+            .Produces<DeviceDto>(StatusCodes.Status201Created).Produces<DeviceDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet("/", List).Produces<DeviceDto[]>().ProducesProblem(400);
+        g.MapGet("/{serial}", Get).Produces<DeviceDto>().ProducesProblem(404);
+        g.MapPatch("/{serial}", Patch).Produces<DeviceDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
+        g.MapDelete("/{serial}", Delete).Produces<DeletedResponse>().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapPost("/{serial}/secret/rotate", RotateSecret).RequireFreshCredential()
+            .Produces<SecretResponse>().ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

@@ -71,12 +71,7 @@ public static class ServiceRegistration
         s.AddAuthentication(EcAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, EcAuthenticationHandler>(EcAuthenticationHandler.SchemeName, null);
         s.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "EdgeConductor API";
-            doc.Info.Description = "Base URL: http://host:8080/api/v1. Authenticate with 'Authorization: Bearer <access token or ec_live_ API key>'.";
-            return Task.CompletedTask;
-        }));
+        s.AddEcOpenApi();
 
         builder.AddBuiltInBroker(options);
         s.AddBrokerState(builder.Configuration);

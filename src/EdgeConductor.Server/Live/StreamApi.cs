@@ -20,8 +20,10 @@ public static class StreamApi
 
     public static RouteGroupBuilder MapStreamApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/devices/{serial}/stream", DeviceStream).WithTags("Live");
-        api.MapGet("/orgs/{orgId}/stream", OrgStream).WithTags("Live");
+        api.MapGet("/devices/{serial}/stream", DeviceStream).WithTags("Live")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(404);
+        api.MapGet("/orgs/{orgId}/stream", OrgStream).WithTags("Live")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(404);
         return api;
     }
 

@@ -13,7 +13,7 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ok"))).AllowAnonymous().WithTags("Operations");
-        app.MapGet("/ready", Ready).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/ready", Ready).AllowAnonymous().WithTags("Operations").Produces<ReadyResponse>().ProducesProblem(503);
         app.MapGet("/metrics", Metrics).AllowAnonymous().WithTags("Operations").ExcludeFromDescription();
         return app;
     }

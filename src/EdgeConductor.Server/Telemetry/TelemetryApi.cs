@@ -34,10 +34,10 @@ public static partial class TelemetryApi
         var g = api.MapGroup("/devices/{serial}/telemetry").WithTags("Telemetry");
         g.MapPost("/", Push).AllowAnonymous().VerifiesDeviceCredential() // device credential or bearer, checked in the handler
             .Produces<PushResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
-        g.MapGet("/", History);
-        g.MapGet("/recent", Recent);
-        g.MapGet("/latest", Latest);
-        g.MapGet("/aggregate", Aggregate);
+        g.MapGet("/", History).Produces<OpenApi.TelemetryRecord[]>().ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/recent", Recent).Produces<OpenApi.TelemetryRecord[]>().ProducesProblem(400).ProducesProblem(404);
+        g.MapGet("/latest", Latest).Produces<LatestResponse>().ProducesProblem(404);
+        g.MapGet("/aggregate", Aggregate).Produces<BucketDto[]>().ProducesProblem(400).ProducesProblem(404);
         return api;
     }
 

@@ -15,14 +15,15 @@ public static class OrgsApi
     public static RouteGroupBuilder MapOrgsApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/orgs").WithTags("Orgs");
-        g.MapGet("/", List);
-        g.MapPost("/", Create);
-        g.MapGet("/{orgId}", Get);
-        g.MapPatch("/{orgId}", Patch);
-        g.MapGet("/{orgId}/users", ListUsers);
-        g.MapPost("/{orgId}/users", CreateUser).RequireFreshCredential();
-        g.MapGet("/{orgId}/rooms", ListRooms);
-        g.MapPost("/{orgId}/rooms", CreateRoom);
+        g.MapGet("/", List).Produces<OrgDto[]>().ProducesProblem(400);
+        g.MapPost("/", Create).Produces<OrgDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
+        g.MapGet("/{orgId}", Get).Produces<OrgDto>().ProducesProblem(404);
+        g.MapPatch("/{orgId}", Patch).Produces<OrgDto>().ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet("/{orgId}/users", ListUsers).Produces<UserDto[]>().ProducesProblem(403).ProducesProblem(404);
+        g.MapPost("/{orgId}/users", CreateUser).RequireFreshCredential()
+            .Produces<UserDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet("/{orgId}/rooms", ListRooms).Produces<RoomStore.RoomDto[]>().ProducesProblem(404);
+        g.MapPost("/{orgId}/rooms", CreateRoom).Produces<RoomStore.RoomDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404);
         return api;
     }
 

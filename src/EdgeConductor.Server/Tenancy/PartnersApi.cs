@@ -15,12 +15,13 @@ public static class PartnersApi
     public static RouteGroupBuilder MapPartnersApi(this RouteGroupBuilder api)
     {
         var g = api.MapGroup("/partners").WithTags("Partners");
-        g.MapGet("/", List);
-        g.MapPost("/", Create);
-        g.MapGet("/{partnerId}", Get);
-        g.MapPost("/{partnerId}/orgs", CreateOrg);
-        g.MapPost("/{partnerId}/users", CreateUser).RequireFreshCredential();
-        g.MapGet("/{partnerId}/stats", Stats);
+        g.MapGet("/", List).Produces<PartnerStore.PartnerDto[]>().ProducesProblem(403);
+        g.MapPost("/", Create).Produces<PartnerStore.PartnerDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(409);
+        g.MapGet("/{partnerId}", Get).Produces<PartnerStore.PartnerDto>().ProducesProblem(404);
+        g.MapPost("/{partnerId}/orgs", CreateOrg).Produces<OrgDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapPost("/{partnerId}/users", CreateUser).RequireFreshCredential()
+            .Produces<Auth.UserDto>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        g.MapGet("/{partnerId}/stats", Stats).Produces<PartnerStats>().ProducesProblem(404);
         return api;
     }
 
