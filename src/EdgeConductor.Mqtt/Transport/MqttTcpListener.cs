@@ -5,13 +5,17 @@ using EdgeConductor.Mqtt.Broker;
 
 namespace EdgeConductor.Mqtt.Transport;
 
-/// <summary>Standalone socket listener (no ASP.NET) feeding accepted connections to <see cref="MqttBroker.RunConnectionAsync"/>.</summary>
+/// <summary>
+/// Socket listener feeding accepted connections to <see cref="MqttBroker.RunConnectionAsync"/>, each over a
+/// <see cref="SocketStreamPipe"/> (no intermediate pipes: a few hundred bytes per idle connection). Used standalone and
+/// by the server for plain MQTT over TCP.
+/// </summary>
 public sealed class MqttTcpListener : IAsyncDisposable
 {
     private readonly MqttBroker _broker;
     private readonly Socket _listenSocket;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<SocketDuplexPipe, byte> _connections = new();
+    private readonly ConcurrentDictionary<SocketStreamPipe, byte> _connections = new();
     private Task? _acceptTask;
     private int _disposed;
 
@@ -19,6 +23,12 @@ public sealed class MqttTcpListener : IAsyncDisposable
     {
         _broker = broker;
         _listenSocket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            // [::] also accepts IPv4 clients (as Kestrel's ListenAnyIP does).
+            _listenSocket.DualMode = true;
+        }
+
         _listenSocket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listenSocket.Bind(endPoint);
         _listenSocket.Listen(backlog);
@@ -69,13 +79,13 @@ public sealed class MqttTcpListener : IAsyncDisposable
     private async Task RunAsync(Socket socket)
     {
         await Task.Yield();
-        var pipe = new SocketDuplexPipe(socket);
+        var pipe = new SocketStreamPipe(socket);
         _connections.TryAdd(pipe, 0);
         var info = new MqttConnectionInfo(socket.RemoteEndPoint, false, "tcp");
-        pipe.Start();
         try
         {
-            await _broker.RunConnectionAsync(pipe, info, _shutdown.Token).ConfigureAwait(false);
+            // No cancellation token (a registration per idle connection): DisposeAsync aborts the sockets instead.
+            await _broker.RunConnectionAsync(pipe, info, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -100,6 +110,11 @@ public sealed class MqttTcpListener : IAsyncDisposable
         if (_acceptTask is not null)
         {
             await _acceptTask.ConfigureAwait(false);
+        }
+
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
         }
 
         for (var i = 0; i < 100 && !_connections.IsEmpty; i++)

@@ -60,7 +60,7 @@ var workers = Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {
-            Interlocked.Increment(ref failures);
+            if (Interlocked.Increment(ref failures) <= 3) Console.Error.WriteLine($"connection {i}: {ex.GetType().Name}: {ex.Message}");
             socket.Dispose();
         }
     }
