@@ -16,12 +16,16 @@ public sealed class MqttTcpListener : IAsyncDisposable
     private readonly Socket _listenSocket;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<SocketStreamPipe, byte> _connections = new();
+    private readonly Action<SocketStreamPipe> _run;
+    private readonly Action<SocketStreamPipe> _forget;
     private Task? _acceptTask;
     private int _disposed;
 
     public MqttTcpListener(MqttBroker broker, IPEndPoint endPoint, int backlog = 4096)
     {
         _broker = broker;
+        _run = Run;
+        _forget = pipe => _connections.TryRemove(pipe, out _);
         _listenSocket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         if (endPoint.Address.Equals(IPAddress.IPv6Any))
         {
@@ -72,29 +76,24 @@ public sealed class MqttTcpListener : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            _ = RunAsync(socket);
+            var pipe = new SocketStreamPipe(socket, _run, _forget);
+            _connections.TryAdd(pipe, 0);
+            ThreadPool.UnsafeQueueUserWorkItem(pipe, preferLocal: false);
         }
     }
 
-    private async Task RunAsync(Socket socket)
+    /// <summary>Starts one accepted connection (on a thread-pool thread, so a CONNECT that is already there never delays the accept loop).</summary>
+    private void Run(SocketStreamPipe pipe)
     {
-        await Task.Yield();
-        var pipe = new SocketStreamPipe(socket);
-        _connections.TryAdd(pipe, 0);
-        var info = new MqttConnectionInfo(socket.RemoteEndPoint, false, "tcp");
         try
         {
-            // No cancellation token (a registration per idle connection): DisposeAsync aborts the sockets instead.
-            await _broker.RunConnectionAsync(pipe, info, CancellationToken.None).ConfigureAwait(false);
+            _ = _broker.RunOwnedConnectionAsync(pipe, new MqttConnectionInfo(pipe.RemoteEndPoint, false, "tcp"));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The broker is being disposed.
             _broker.ReportError(ex, "tcp connection");
-        }
-        finally
-        {
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            _connections.TryRemove(pipe, out _);
+            _ = pipe.DisposeAsync().AsTask();
         }
     }
 

@@ -12,17 +12,24 @@ namespace EdgeConductor.Mqtt.Transport;
 /// flush completes when the socket took the bytes, which is the back-pressure).
 /// An idle connection costs the socket, one stream, one reader and one writer (docs/mqtt-server.md, "Memory per idle connection").
 /// </summary>
-internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable
+internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadPoolWorkItem
 {
     private static readonly StreamPipeReaderOptions ReaderOptions = new(
         pool: MemoryPool<byte>.Shared, bufferSize: 4096, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
 
     private readonly Socket _socket;
-    private int _disposed;
+    private readonly Action<SocketStreamPipe>? _run;
+    private readonly Action<SocketStreamPipe>? _disposed;
+    private int _disposing;
 
-    public SocketStreamPipe(Socket socket)
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="run">What <see cref="Execute"/> does (the listener queues the pipe to the thread pool to start the connection there).</param>
+    /// <param name="disposed">Called once the socket is closed (the listener forgets the connection).</param>
+    public SocketStreamPipe(Socket socket, Action<SocketStreamPipe>? run = null, Action<SocketStreamPipe>? disposed = null)
     {
         _socket = socket;
+        _run = run;
+        _disposed = disposed;
         var stream = new NetworkStream(socket, ownsSocket: false);
         Input = PipeReader.Create(stream, ReaderOptions);
         Output = new SocketPipeWriter(socket); // after the stream: NetworkStream refuses a non-blocking socket
@@ -30,20 +37,46 @@ internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable
 
     public PipeReader Input { get; }
 
+    /// <summary>The client's address (null once the socket is closed).</summary>
+    public System.Net.EndPoint? RemoteEndPoint
+    {
+        get
+        {
+            try
+            {
+                return _socket.RemoteEndPoint;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return null;
+            }
+        }
+    }
+
     public PipeWriter Output { get; }
 
     /// <summary>Completes both sides (idempotent), then shuts the socket down and closes it.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
         {
             return;
         }
 
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
-        Abort();
+        try
+        {
+            await Input.CompleteAsync().ConfigureAwait(false);
+            await Output.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Abort();
+            _disposed?.Invoke(this);
+        }
     }
+
+    /// <summary>Runs the start action on a thread-pool thread (no allocation: the pipe is its own work item).</summary>
+    public void Execute() => _run?.Invoke(this);
 
     /// <summary>Shuts the socket down and closes it: a pending read or flush fails with a transport exception. Safe from any thread.</summary>
     public void Abort()

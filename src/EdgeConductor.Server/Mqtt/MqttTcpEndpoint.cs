@@ -40,7 +40,7 @@ internal sealed class MqttTcpEndpoint(MqttBroker broker, MqttServerOptions optio
                 continue; // localhost: ::1 is optional
             }
             listener.Start();
-            _listeners.Add(listener);
+            lock (_listeners) _listeners.Add(listener);
             log.LogInformation("MQTT listening on {EndPoint}", listener.LocalEndPoint);
         }
         return Task.CompletedTask;
@@ -48,8 +48,14 @@ internal sealed class MqttTcpEndpoint(MqttBroker broker, MqttServerOptions optio
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var listener in _listeners) await listener.DisposeAsync();
-        _listeners.Clear();
+        // The host may stop twice at once (StopAsync and Dispose): each listener is disposed by exactly one of them.
+        MqttTcpListener[] listeners;
+        lock (_listeners)
+        {
+            listeners = [.. _listeners];
+            _listeners.Clear();
+        }
+        foreach (var listener in listeners) await listener.DisposeAsync();
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
