@@ -17,7 +17,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     // Sessions by identity (owner, client id), never by client id alone: see MqttSessionKey.
     private readonly Dictionary<MqttSessionKey, MqttSession> _sessions = new();
-    private readonly Dictionary<string, HashSet<MqttSession>> _sessionsByOwner = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _sessionsByOwner = new(StringComparer.Ordinal); // MqttSession or HashSet (OneOrMany)
     private readonly Lock _sessionsLock = new();
     private readonly ConcurrentDictionary<MqttServerConnection, byte> _connections = new();
     private readonly ITimer _sweepTimer;
@@ -160,7 +160,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         lock (_sessionsLock)
         {
-            return _sessionsByOwner.TryGetValue(owner, out var owned) ? owned.Count : 0;
+            return _sessionsByOwner.TryGetValue(owner, out var owned) ? OneOrMany.Count<MqttSession>(owned) : 0;
         }
     }
 
