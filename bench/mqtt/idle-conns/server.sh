@@ -13,7 +13,7 @@
 #   5. Mosquitto (reference): the same N idle connections (anonymous), RSS at baseline, after N/5 and after N.
 # Reports total/N (after N - baseline) and marginal ((after N - after N/5) / (0.8 N), without one-off costs).
 # Usage: bench/mqtt/idle-conns/server.sh [N=10000] [REQUESTS=200]
-#   env: SERVER_ENV="EC_...=... ..." extra server settings; GCDUMP=path to dotnet-gcdump (installed into $TMPDIR if absent)
+#   env: SERVER_ENV="EC_...=... ..." extra server settings; SKIP_BUILD=1 uses the existing Release builds; GCDUMP=path to dotnet-gcdump (installed into $TMPDIR if absent)
 # The open-files limit bounds N: the server needs one descriptor per connection (the script raises the soft limit to
 # the hard one and stops with a message when N does not fit).
 set -uo pipefail
@@ -44,10 +44,12 @@ if [ -z "$GCDUMP" ]; then
   GCDUMP=$TOOLS/dotnet-gcdump
 fi
 
-echo "building the server, IdleClients and LoadGen (Release)..."
-dotnet build "$ROOT/src/EdgeConductor.Server" -c Release -nologo -v q >/dev/null || exit 1
-dotnet build "$HERE/IdleClients" -c Release -nologo -v q >/dev/null || exit 1
-dotnet build "$ROOT/bench/ingest/LoadGen" -c Release -nologo -v q >/dev/null || exit 1
+if [ -z "${SKIP_BUILD:-}" ]; then # SKIP_BUILD=1: use the Release builds that are there
+  echo "building the server, IdleClients and LoadGen (Release)..."
+  dotnet build "$ROOT/src/EdgeConductor.Server" -c Release -nologo -v q >/dev/null || exit 1
+  dotnet build "$HERE/IdleClients" -c Release -nologo -v q >/dev/null || exit 1
+  dotnet build "$ROOT/bench/ingest/LoadGen" -c Release -nologo -v q >/dev/null || exit 1
+fi
 SERVER_DLL="$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll"
 CLIENTS_DLL="$HERE/IdleClients/bin/Release/net10.0/IdleClients.dll"
 LOADGEN_DLL="$ROOT/bench/ingest/LoadGen/bin/Release/net10.0/LoadGen.dll"
