@@ -86,15 +86,10 @@ public sealed partial class MqttBroker
     private bool MakeRoomLocked(string owner, ref List<(MqttWillMessage Will, MqttClientInfo Client)>? wills)
     {
         var max = Math.Max(1, Options.MaxSessionsPerOwner);
-        if (!_sessionsByOwner.TryGetValue(owner, out var owned))
-        {
-            return true;
-        }
-
-        while (owned.Count >= max)
+        while (_sessionsByOwner.TryGetValue(owner, out var owned) && OneOrMany.Count<MqttSession>(owned) >= max)
         {
             MqttSession? oldest = null;
-            foreach (var candidate in owned)
+            foreach (var candidate in OneOrMany.ToArray<MqttSession>(owned))
             {
                 if (candidate.Connection is null && (oldest is null || candidate.DetachedAtTicks < oldest.DetachedAtTicks))
                 {
@@ -131,12 +126,7 @@ public sealed partial class MqttBroker
     private void AddSessionLocked(MqttSession session)
     {
         _sessions[session.Key] = session;
-        if (!_sessionsByOwner.TryGetValue(session.Owner, out var owned))
-        {
-            _sessionsByOwner[session.Owner] = owned = [];
-        }
-
-        owned.Add(session);
+        OneOrMany.Add(_sessionsByOwner, session.Owner, session);
     }
 
     /// <summary>Removes <paramref name="session"/> from the table if it is still the current session of its key.</summary>
@@ -147,10 +137,7 @@ public sealed partial class MqttBroker
             _sessions.Remove(session.Key);
         }
 
-        if (_sessionsByOwner.TryGetValue(session.Owner, out var owned) && owned.Remove(session) && owned.Count == 0)
-        {
-            _sessionsByOwner.Remove(session.Owner);
-        }
+        OneOrMany.Remove(_sessionsByOwner, session.Owner, session);
     }
 
     /// <summary>Detaches a closing connection: session expiry, will (with v5 delay), disconnect hook.</summary>

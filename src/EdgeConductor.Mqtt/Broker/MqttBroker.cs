@@ -17,7 +17,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
 
     // Sessions by identity (owner, client id), never by client id alone: see MqttSessionKey.
     private readonly Dictionary<MqttSessionKey, MqttSession> _sessions = new();
-    private readonly Dictionary<string, HashSet<MqttSession>> _sessionsByOwner = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object> _sessionsByOwner = new(StringComparer.Ordinal); // MqttSession or HashSet (OneOrMany)
     private readonly Lock _sessionsLock = new();
     private readonly ConcurrentDictionary<MqttServerConnection, byte> _connections = new();
     private readonly ITimer _sweepTimer;
@@ -76,6 +76,23 @@ public sealed partial class MqttBroker : IAsyncDisposable
             _connections.TryRemove(connection, out _);
         }
     }
+
+    /// <summary>
+    /// Runs a connection whose transport the broker then owns (<see cref="Transport.MqttTcpListener"/>): it is disposed when
+    /// the connection has ended. The same as <see cref="RunConnectionAsync"/> without its async frame (144 bytes per idle
+    /// connection), and without a cancellation token: the listener aborts the transport instead.
+    /// </summary>
+    internal Task RunOwnedConnectionAsync<TTransport>(TTransport transport, MqttConnectionInfo info)
+        where TTransport : IDuplexPipe, IAsyncDisposable
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new MqttServerConnection(this, transport, info, CancellationToken.None) { OwnedTransport = transport };
+        _connections.TryAdd(connection, 0);
+        return connection.RunAsync();
+    }
+
+    /// <summary>An owned connection has ended (<see cref="RunOwnedConnectionAsync"/>).</summary>
+    internal void ForgetConnection(MqttServerConnection connection) => _connections.TryRemove(connection, out _);
 
     /// <summary>Publishes as the server: routed to subscribers and stored if retained. Awaiting applies queue back-pressure for QoS 1/2.</summary>
     public ValueTask PublishAsync(MqttApplicationMessage message)
@@ -143,7 +160,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         lock (_sessionsLock)
         {
-            return _sessionsByOwner.TryGetValue(owner, out var owned) ? owned.Count : 0;
+            return _sessionsByOwner.TryGetValue(owner, out var owned) ? OneOrMany.Count<MqttSession>(owned) : 0;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using EdgeConductor.Mqtt.Codec;
 using EdgeConductor.Mqtt.Packets;
 using EdgeConductor.Mqtt.Protocol;
@@ -9,49 +10,39 @@ internal sealed partial class MqttServerConnection
 {
     private const int MaxPacketsPerBatch = 256;
 
-    private async Task ReadLoopAsync()
+    /// <summary>
+    /// Handles one read result of the read loop (in <see cref="RunAsync"/>): decodes up to <see cref="MaxPacketsPerBatch"/>
+    /// packets, advances the reader and dispatches them. Returns false when the loop must end (the client closed).
+    /// </summary>
+    private async ValueTask<bool> ProcessReadAsync(PipeReader input, ReadResult result, List<MqttPacket> batch)
     {
-        var input = _transport.Input;
-        var batch = new List<MqttPacket>();
-        while (!_stopReading)
+        var buffer = result.Buffer;
+        var consumed = ParseBatch(buffer, batch, MaxPacketsPerBatch, Options.MaximumPacketSize, out var error);
+        var full = batch.Count == MaxPacketsPerBatch;
+        if (batch.Count > 0)
         {
-            var result = await input.ReadAsync(_cancellationToken).ConfigureAwait(false);
-            if (result.IsCanceled || _stopReading)
-            {
-                return;
-            }
+            _broker.Metrics.BytesReceived(buffer.Slice(0, consumed).Length);
+            Volatile.Write(ref _lastActivityTicks, _broker.NowTicks);
+        }
 
-            var buffer = result.Buffer;
-            var consumed = ParseBatch(buffer, batch, MaxPacketsPerBatch, Options.MaximumPacketSize, out var error);
-            var full = batch.Count == MaxPacketsPerBatch;
-            if (batch.Count > 0)
-            {
-                _broker.Metrics.BytesReceived(buffer.Slice(0, consumed).Length);
-                Volatile.Write(ref _lastActivityTicks, _broker.NowTicks);
-            }
+        input.AdvanceTo(consumed, full ? consumed : buffer.End);
 
-            input.AdvanceTo(consumed, full ? consumed : buffer.End);
-
-            for (var i = 0; i < batch.Count && !_stopReading; i++)
+        for (var i = 0; i < batch.Count && !_stopReading; i++)
+        {
+            var pending = DispatchAsync(batch[i]);
+            if (!pending.IsCompletedSuccessfully)
             {
-                var pending = DispatchAsync(batch[i]);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    await pending.ConfigureAwait(false);
-                }
-            }
-
-            batch.Clear();
-            if (error is not null)
-            {
-                throw error;
-            }
-
-            if (result.IsCompleted && !full)
-            {
-                return;
+                await pending.ConfigureAwait(false);
             }
         }
+
+        batch.Clear();
+        if (error is not null)
+        {
+            throw error;
+        }
+
+        return !(result.IsCompleted && !full);
     }
 
     /// <summary>Decodes up to <paramref name="max"/> complete packets. Never throws: a protocol error is returned after the valid packets before it.</summary>

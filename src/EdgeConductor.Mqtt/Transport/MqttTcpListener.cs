@@ -5,20 +5,34 @@ using EdgeConductor.Mqtt.Broker;
 
 namespace EdgeConductor.Mqtt.Transport;
 
-/// <summary>Standalone socket listener (no ASP.NET) feeding accepted connections to <see cref="MqttBroker.RunConnectionAsync"/>.</summary>
+/// <summary>
+/// Socket listener feeding accepted connections to <see cref="MqttBroker.RunConnectionAsync"/>, each over a
+/// <see cref="SocketStreamPipe"/> (no intermediate pipes: a few hundred bytes per idle connection). Used standalone and
+/// by the server for plain MQTT over TCP.
+/// </summary>
 public sealed class MqttTcpListener : IAsyncDisposable
 {
     private readonly MqttBroker _broker;
     private readonly Socket _listenSocket;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<SocketDuplexPipe, byte> _connections = new();
+    private readonly ConcurrentDictionary<SocketStreamPipe, byte> _connections = new();
+    private readonly Action<SocketStreamPipe> _run;
+    private readonly Action<SocketStreamPipe> _forget;
     private Task? _acceptTask;
     private int _disposed;
 
     public MqttTcpListener(MqttBroker broker, IPEndPoint endPoint, int backlog = 4096)
     {
         _broker = broker;
+        _run = Run;
+        _forget = pipe => _connections.TryRemove(pipe, out _);
         _listenSocket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            // [::] also accepts IPv4 clients (as Kestrel's ListenAnyIP does).
+            _listenSocket.DualMode = true;
+        }
+
         _listenSocket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listenSocket.Bind(endPoint);
         _listenSocket.Listen(backlog);
@@ -62,29 +76,24 @@ public sealed class MqttTcpListener : IAsyncDisposable
             }
 
             socket.NoDelay = true;
-            _ = RunAsync(socket);
+            var pipe = new SocketStreamPipe(socket, _run, _forget);
+            _connections.TryAdd(pipe, 0);
+            ThreadPool.UnsafeQueueUserWorkItem(pipe, preferLocal: false);
         }
     }
 
-    private async Task RunAsync(Socket socket)
+    /// <summary>Starts one accepted connection (on a thread-pool thread, so a CONNECT that is already there never delays the accept loop).</summary>
+    private void Run(SocketStreamPipe pipe)
     {
-        await Task.Yield();
-        var pipe = new SocketDuplexPipe(socket);
-        _connections.TryAdd(pipe, 0);
-        var info = new MqttConnectionInfo(socket.RemoteEndPoint, false, "tcp");
-        pipe.Start();
         try
         {
-            await _broker.RunConnectionAsync(pipe, info, _shutdown.Token).ConfigureAwait(false);
+            _ = _broker.RunOwnedConnectionAsync(pipe, new MqttConnectionInfo(pipe.RemoteEndPoint, false, "tcp"));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The broker is being disposed.
             _broker.ReportError(ex, "tcp connection");
-        }
-        finally
-        {
-            await pipe.DisposeAsync().ConfigureAwait(false);
-            _connections.TryRemove(pipe, out _);
+            _ = pipe.DisposeAsync().AsTask();
         }
     }
 
@@ -100,6 +109,11 @@ public sealed class MqttTcpListener : IAsyncDisposable
         if (_acceptTask is not null)
         {
             await _acceptTask.ConfigureAwait(false);
+        }
+
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
         }
 
         for (var i = 0; i < 100 && !_connections.IsEmpty; i++)

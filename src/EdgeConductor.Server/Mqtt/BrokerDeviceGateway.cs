@@ -15,8 +15,10 @@ namespace EdgeConductor.Server.Mqtt;
 internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<MqttClientInfo, (string Serial, HashSet<string> Filters)> _byClient = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, HashSet<MqttClientInfo>> _clientsBySerial = new();
+    // Filters: null until the first SUBSCRIBE; clients of a serial: the client, or a set of them (OneOrMany), so an idle
+    // device connection costs no empty sets (docs/mqtt-server.md, "Memory per idle connection").
+    private readonly Dictionary<MqttClientInfo, (string Serial, HashSet<string>? Filters)> _byClient = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, object> _clientsBySerial = new();
 
     public async ValueTask<bool> SendAsync(string serial, DeviceChannel channel, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
@@ -31,8 +33,8 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
         lock (_lock)
         {
             if (!_clientsBySerial.TryGetValue(serial, out var clients)) return false;
-            foreach (var c in clients)
-                if (_byClient.TryGetValue(c, out var entry) && entry.Filters.Any(f => MqttTopic.Matches(f, topic))) return true;
+            foreach (var c in OneOrMany.ToArray<MqttClientInfo>(clients))
+                if (_byClient.TryGetValue(c, out var entry) && entry.Filters is { } filters && filters.Any(f => MqttTopic.Matches(f, topic))) return true;
             return false;
         }
     }
@@ -40,7 +42,7 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
     public int Disconnect(string serial)
     {
         MqttClientInfo[] clients;
-        lock (_lock) clients = _clientsBySerial.TryGetValue(serial, out var set) ? set.ToArray() : [];
+        lock (_lock) clients = _clientsBySerial.TryGetValue(serial, out var set) ? OneOrMany.ToArray<MqttClientInfo>(set) : [];
         return clients.Select(c => c.SessionKey).Distinct().Count(broker.DisconnectClient);
     }
 
@@ -50,10 +52,8 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
     {
         lock (_lock)
         {
-            _byClient[client] = (serial, new HashSet<string>(StringComparer.Ordinal));
-            if (!_clientsBySerial.TryGetValue(serial, out var clients))
-                _clientsBySerial[serial] = clients = new HashSet<MqttClientInfo>(ReferenceEqualityComparer.Instance);
-            clients.Add(client);
+            _byClient[client] = (serial, null);
+            OneOrMany.Add(_clientsBySerial, serial, client);
         }
     }
 
@@ -62,7 +62,9 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
         lock (_lock)
         {
             if (!_byClient.ContainsKey(client)) MarkConnected(client, serial);
-            _byClient[client].Filters.Add(filter);
+            var entry = _byClient[client];
+            if (entry.Filters is null) _byClient[client] = entry = (entry.Serial, new HashSet<string>(StringComparer.Ordinal));
+            entry.Filters!.Add(filter);
         }
     }
 
@@ -70,7 +72,7 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
     {
         lock (_lock)
         {
-            if (_byClient.TryGetValue(client, out var entry)) entry.Filters.Remove(filter);
+            if (_byClient.TryGetValue(client, out var entry)) entry.Filters?.Remove(filter);
         }
     }
 
@@ -79,8 +81,7 @@ internal sealed class BrokerDeviceGateway(MqttBroker broker) : IDeviceGateway
         lock (_lock)
         {
             if (!_byClient.Remove(client, out var entry)) return;
-            if (_clientsBySerial.TryGetValue(entry.Serial, out var clients) && clients.Remove(client) && clients.Count == 0)
-                _clientsBySerial.Remove(entry.Serial);
+            OneOrMany.Remove(_clientsBySerial, entry.Serial, client);
         }
     }
 }

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace EdgeConductor.Server.Mqtt;
 
 /// <summary>
-/// Kestrel endpoints: HTTP from ASPNETCORE_URLS (default http://0.0.0.0:8080), MQTT over TCP on EC_MQTT_PORT and MQTT over
-/// TLS on EC_MQTTS_PORT. (Explicit Kestrel listens replace ASPNETCORE_URLS, so the HTTP URLs are bound here too.)
+/// Kestrel endpoints: HTTP from ASPNETCORE_URLS (default http://0.0.0.0:8080) and MQTT over TLS on EC_MQTTS_PORT (MQTT over
+/// TCP on EC_MQTT_PORT is <see cref="MqttTcpEndpoint"/>). (Explicit Kestrel listens replace ASPNETCORE_URLS, so the HTTP URLs are bound here too.)
 /// </summary>
 internal static class MqttListeners
 {
@@ -23,8 +23,7 @@ internal static class MqttListeners
             Listen(kestrel, address.Host, address.Port, _ => { });
         }
         var bind = mqtt.BindAddress;
-        if (mqtt.TcpPort > 0)
-            Listen(kestrel, bind, mqtt.TcpPort, l => l.UseConnectionHandler<MqttConnectionHandler>());
+        // Plain MQTT over TCP is served by MqttTcpEndpoint (the broker's own listener), not by Kestrel.
         if (mqtt.TlsPort > 0)
         {
             var cert = LoadOrCreateCertificate(mqtt, ec, log);

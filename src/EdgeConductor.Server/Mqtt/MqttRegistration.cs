@@ -35,6 +35,7 @@ internal static class MqttRegistration
         }));
         s.AddSingleton<MqttAccessRevalidator>();
         s.AddHostedService(sp => sp.GetRequiredService<MqttAccessRevalidator>());
+        s.AddHostedService<MqttTcpEndpoint>();
         s.AddSingleton<BrokerDeviceGateway>();
         s.AddSingleton<IDeviceGateway>(sp => sp.GetRequiredService<BrokerDeviceGateway>());
         builder.WebHost.ConfigureKestrel((ctx, kestrel) =>
