@@ -27,6 +27,7 @@ internal sealed class CliCommands(CliEnvironment env)
         root.Subcommands.Add(RuleCommands.Create(this));
         root.Subcommands.Add(OtaCommands.Create(this));
         root.Subcommands.Add(ManufactureCommand.Create(this));
+        root.Subcommands.Add(ClaimLinkCommands.Create(this));
         return root;
     }
 
