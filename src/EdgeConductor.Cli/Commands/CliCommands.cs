@@ -28,6 +28,7 @@ internal sealed class CliCommands(CliEnvironment env)
         root.Subcommands.Add(OtaCommands.Create(this));
         root.Subcommands.Add(ManufactureCommand.Create(this));
         root.Subcommands.Add(SimulateCommands.Create(this));
+        root.Subcommands.Add(ClaimLinkCommands.Create(this));
         return root;
     }
 

@@ -193,6 +193,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("PATCH /anomalies/:id/acknowledge", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/anomalies/{await AnomalyIn(w, s, srv)}/acknowledge")),
         new("GET /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings"))),
         new("PATCH /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Patch, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings", new { robust_zscore = false }))),
+        new("POST /orgs/:id/rooms/:room_id/claim-links", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rooms/{w.Room(s).Id}/claim-links", new { expires_in_minutes = 60 }))),
         new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
         // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
         new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
