@@ -16,6 +16,7 @@ using EdgeConductor.Server.Storage;
 using EdgeConductor.Server.Storage.Migrations;
 using EdgeConductor.Server.Tenancy;
 using EdgeConductor.Server.Webhooks;
+using EdgeConductor.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +58,7 @@ public static class ServiceRegistration
         s.AddNotifications(builder.Configuration);
         s.AddRules(builder.Configuration);
         s.AddOta(builder.Configuration);
+        s.AddEdgeConductorConsole(builder.Configuration, options.DataDir);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -156,6 +158,7 @@ public static class ServiceRegistration
         api.MapAnomaliesApi();
         Rules.RulesApi.MapRulesApi(api);
         api.MapOta();
+        app.MapEdgeConductorConsole();
         return app;
     }
 }
