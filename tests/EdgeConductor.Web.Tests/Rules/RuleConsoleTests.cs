@@ -53,13 +53,13 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "State per device" })).ToContainTextAsync("firing");
         await page.GetByRole(AriaRole.Button, new() { Name = "Test now" }).ClickAsync();
         var dry = page.GetByRole(AriaRole.Table, new() { Name = "Dry run" });
-        await Expect(dry.GetByRole(AriaRole.Row, new() { Name = new Regex(device.Serial) })).ToContainTextAsync("1250");
+        await Expect(dry.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(device.Serial) })).ToContainTextAsync("1250");
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("of 1 device(s) would fire now");
         await Screenshots.TakeAsync(page, "rules-detail-fired");
 
         // The list shows it, with its fire count and the enabled switch.
         await page.GotoAsync("/org/rules");
-        var row = page.GetByRole(AriaRole.Row, new() { Name = new Regex("CO2 high") });
+        var row = page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("CO2 high") });
         await Expect(row.GetByTestId("fire-count")).ToHaveTextAsync("1");
         await Expect(row.GetByRole(AriaRole.Switch)).ToBeCheckedAsync();
         await row.GetByRole(AriaRole.Switch).UncheckAsync();
