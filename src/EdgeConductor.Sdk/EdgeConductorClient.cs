@@ -63,6 +63,9 @@ public sealed class EdgeConductorClient : IDisposable
         Rules = new RulesClient(api);
         Firmware = new FirmwareClient(api);
         OtaJobs = new OtaJobsClient(api);
+        Branding = new Branding.BrandingClient(api);
+        Partners = new Partners.PartnersClient(api);
+        ClaimLinks = new ClaimLinks.ClaimLinksClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -108,6 +111,15 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>OTA jobs: push to a product type with a staged rollout, list, status, pause, resume, cancel.</summary>
     public OtaJobsClient OtaJobs { get; }
+
+    /// <summary>White-label branding of a custom domain (anonymous).</summary>
+    public Branding.BrandingClient Branding { get; }
+
+    /// <summary>Partners: list, get, stats, create customer orgs.</summary>
+    public Partners.PartnersClient Partners { get; }
+
+    /// <summary>QR room-claim links: create (org admin), check, claim, register a tenant.</summary>
+    public ClaimLinks.ClaimLinksClient ClaimLinks { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();

@@ -80,6 +80,7 @@ public static class EdgeConductorConsoleExtensions
         services.AddSingleton<ConsoleHttp>();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<ConsoleSession>();
+        services.AddSingleton<ConsoleBranding>();
         services.AddScoped<ConsoleApi>();
         return services;
     }

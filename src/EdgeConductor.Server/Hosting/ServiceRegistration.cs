@@ -12,6 +12,7 @@ using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Observability;
+using EdgeConductor.Server.RoomClaims;
 using EdgeConductor.Server.Storage;
 using EdgeConductor.Server.Storage.Migrations;
 using EdgeConductor.Server.Tenancy;
@@ -58,6 +59,7 @@ public static class ServiceRegistration
         s.AddNotifications(builder.Configuration);
         s.AddRules(builder.Configuration);
         s.AddOta(builder.Configuration);
+        s.AddRoomClaims();
         s.AddEdgeConductorConsole(builder.Configuration, options.DataDir);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
@@ -158,6 +160,8 @@ public static class ServiceRegistration
         api.MapAnomaliesApi();
         Rules.RulesApi.MapRulesApi(api);
         api.MapOta();
+        api.MapBrandingApi();
+        api.MapRoomClaimsApi();
         app.MapEdgeConductorConsole();
         return app;
     }

@@ -24,6 +24,7 @@ public static class AccountEndpoints
         // Custom header: a cross-site page cannot send it without a CORS preflight, which this endpoint does not answer.
         g.MapPost("/session", (HttpContext ctx) => ctx.Request.Headers.ContainsKey("X-EC-Console") ? Results.NoContent() : Results.BadRequest())
             .RequireAuthorization(ConsolePolicies.SignedIn);
+        app.MapConsoleClaimRoom();
     }
 
     private static async Task<IResult> LoginAsync(HttpContext ctx, [FromForm] LoginForm form, ConsoleHttp http, ConsoleSession session)

@@ -84,6 +84,31 @@ public sealed class ConsoleSession(ConsoleHttp http, SessionTokens tokens, Conso
         }
     }
 
+    /// <summary>
+    /// Trades the session's refresh token for a new pair now (after a change to the user the old access token no longer
+    /// matches, e.g. a room claim) and returns the API's answer, with the user as it is now. Null when refused.
+    /// </summary>
+    public async Task<Sdk.Auth.TokenResponse?> RefreshNowAsync(ConsoleUser user, CancellationToken ct)
+    {
+        var gate = tokens.LockFor(user.SessionId);
+        await gate.WaitAsync(ct);
+        try
+        {
+            var pair = tokens.Current(user.SessionId, user.Tokens);
+            var t = await http.Anonymous().Auth.RefreshAsync(pair.RefreshToken, ct);
+            tokens.Store(user.SessionId, new TokenPair(t.AccessToken, t.RefreshToken, ExpiresMs(t.ExpiresIn)));
+            return t;
+        }
+        catch (EdgeConductorApiException e) when (e.Status is 400 or 401 or 403)
+        {
+            return null;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Cookie event: refreshes the pair when due and re-issues the cookie, or rejects an ended session.</summary>
     public async Task ValidateAsync(CookieValidatePrincipalContext ctx)
     {

@@ -8,6 +8,9 @@ namespace EdgeConductor.Web.Tests.Infrastructure;
 /// </summary>
 internal static class Browser
 {
+    /// <summary>A domain whose every host name the browser resolves to 127.0.0.1 (custom-domain white-label tests).</summary>
+    public const string TestDomain = "console-tests.test";
+
     public static string ExecutablePath => Environment.GetEnvironmentVariable("BROWSER_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
@@ -23,6 +26,8 @@ internal static class Browser
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                // Custom-domain tests: every *.console-tests.test name reaches the local test server.
+                $"--host-resolver-rules=MAP *.{TestDomain} 127.0.0.1",
             ],
         });
         return (playwright, browser);

@@ -22,6 +22,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(15_000);
         Server.Start();
         (_playwright, _browser) = await Browser.LaunchAsync();
     }
@@ -39,7 +40,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var options = new BrowserNewContextOptions { BaseURL = BaseUri.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } };
         if (host is not null) options.ExtraHTTPHeaders = new Dictionary<string, string> { ["Host"] = host };
         var context = await _browser!.NewContextAsync(options);
-        context.SetDefaultTimeout(15_000);
+        // Generous: the machine is shared (2 cores, several builds). Web-first assertions wait only as long as they must.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -97,6 +100,30 @@ public sealed class ConsoleFixture : IAsyncLifetime
         if (role == "tenant") roomId ??= await CreateRoomAsync(orgId);
         await admin.PostJsonAsync($"orgs/{orgId}/users", new { email, password, role, room_id = roomId }, HttpStatusCode.Created);
         return new ConsoleUserAccount(email, password, role, orgId, null, roomId);
+    }
+
+    /// <summary>Changes an org's settings as the super admin (white-label, time zone).</summary>
+    public async Task PatchOrgAsync(string orgId, object patch)
+    {
+        using var admin = await TestOrg.AdminAsync(Server);
+        using var r = await admin.PatchRawAsync($"orgs/{orgId}", System.Text.Json.JsonSerializer.Serialize(patch));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+    }
+
+    /// <summary>A claim link for a room, created by the super admin; returns (room_id, token, claim_path).</summary>
+    public async Task<(string RoomId, string Token, string Path)> CreateClaimLinkAsync(string orgId, string roomId, int? expiresInMinutes = null)
+    {
+        using var admin = await TestOrg.AdminAsync(Server);
+        var link = await admin.PostJsonAsync($"orgs/{orgId}/rooms/{roomId}/claim-links", new { expires_in_minutes = expiresInMinutes }, HttpStatusCode.Created);
+        return (roomId, link["token"]!.GetValue<string>(), link["claim_path"]!.GetValue<string>());
+    }
+
+    /// <summary>A user as the API shows it (to the super admin).</summary>
+    public async Task<JsonNode> FindUserAsync(string orgId, string email)
+    {
+        using var admin = await TestOrg.AdminAsync(Server);
+        var users = await admin.GetJsonAsync($"orgs/{orgId}/users");
+        return users.AsArray().Single(u => u!["email"]!.GetValue<string>() == email)!;
     }
 
     /// <summary>An API client signed in as the super admin.</summary>

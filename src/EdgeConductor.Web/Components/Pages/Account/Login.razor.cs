@@ -1,3 +1,4 @@
+using EdgeConductor.Web.Session;
 using Microsoft.AspNetCore.Components;
 
 namespace EdgeConductor.Web.Components.Pages.Account;
@@ -5,7 +6,12 @@ namespace EdgeConductor.Web.Components.Pages.Account;
 /// <summary>The sign-in page: messages for a failed sign-in, a throttled one, an expired session and a sign-out.</summary>
 public partial class Login
 {
-    [Inject] private ConsoleOptions Options { get; set; } = default!;
+    [Inject] private ConsoleBranding Branding { get; set; } = default!;
+
+    [CascadingParameter] private HttpContext HttpContext { get; set; } = default!;
+
+    private Brand _brand = default!;
+    private MudBlazor.MudTheme _theme = default!;
 
     [SupplyParameterFromQuery(Name = "ReturnUrl")] private string? ReturnUrl { get; set; }
     [SupplyParameterFromQuery(Name = "error")] private string? Error { get; set; }
@@ -13,9 +19,18 @@ public partial class Login
     [SupplyParameterFromQuery(Name = "signed_out")] private string? SignedOut { get; set; }
     [SupplyParameterFromQuery(Name = "email")] private string? Email { get; set; }
 
-    private string ProductName => Options.ProductName;
+    private string ProductName => _brand.ProductName;
 
-    private string LogoUrl => "_content/EdgeConductor.Web/logo.svg";
+    private string LogoUrl => _brand.LogoUrl;
+
+    /// <inheritdoc />
+    protected override async Task OnInitializedAsync()
+    {
+        _brand = Branding.Default; // the first render happens before the lookup answers
+        _theme = Layout.ConsoleTheme.Create();
+        _brand = await Branding.ForHostAsync(HttpContext.Request.Host.Host, HttpContext.RequestAborted);
+        _theme = Layout.ConsoleTheme.Create(_brand.PrimaryColor);
+    }
 
     private bool MessageIsError => Error is not null || Expired is not null;
 
