@@ -103,6 +103,18 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await Expect(page).ToHaveURLAsync(new Regex("/org/rules/[^/]+$"));
         await Expect(page.GetByTestId("rule-condition")).ToHaveTextAsync("06:30 tue, sat");
         await Screenshots.TakeAsync(page, "rules-schedule-detail");
+
+        // Edit (PATCH through Rules.UpdateAsync): another time and Sunday added; the detail shows the change.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await Expect(page.GetByLabel("Sat", new() { Exact = true })).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Mon", new() { Exact = true })).Not.ToBeCheckedAsync();
+        await page.GetByLabel("Time").FillAsync("07:45");
+        await page.GetByLabel("Sun", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save rule" }).ClickAsync();
+        await Expect(page.GetByTestId("rule-condition")).ToHaveTextAsync("07:45 tue, sat, sun");
+        var stored = (await w.GetAsync($"orgs/{w.Org.Id}/rules")).AsArray().Single()!;
+        Assert.Equal("07:45", stored["condition"]!["time"]!.GetValue<string>());
+        Assert.Equal("relay", stored["action"]!["key"]!.GetValue<string>());
         await page.Context.CloseAsync();
     }
 }
