@@ -24,7 +24,7 @@ public sealed class AnomalyPanelTests(ConsoleFixture fx) : IClassFixture<Console
         var detected = await Eventually.ValueAsync(() => w.GetAsync($"orgs/{w.Org.Id}/anomalies"), a => a.AsArray().Count == 3, TimeSpan.FromSeconds(20));
         Assert.Equal(3, detected.AsArray().Count);
 
-        await page.GotoAsync("/org/anomalies");
+        await w.OpenAsync("/org/anomalies");
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Anomalies" });
         await Expect(table.Locator("tbody tr")).ToHaveCountAsync(3);
         var tempRow = table.GetByRole(AriaRole.Row, new() { NameRegex = new Regex(@"\btemp\b") });

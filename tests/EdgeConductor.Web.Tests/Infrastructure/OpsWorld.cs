@@ -49,6 +49,20 @@ internal sealed class OpsWorld
         }
     }
 
+    /// <summary>
+    /// Opens a console page and waits until it runs interactively (the pages render a hidden <c>data-testid=interactive</c>
+    /// marker after the circuit attached): before that, the prerendered buttons and forms do nothing.
+    /// </summary>
+    public async Task OpenAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await WaitInteractiveAsync(Page);
+    }
+
+    /// <summary>Waits for the interactive marker of the current page (after a reload).</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
     /// <summary>GET through the org's API key.</summary>
     public Task<JsonNode> GetAsync(string url) => Org.GetAsync(url);
 }

@@ -31,7 +31,7 @@ public sealed class OtaConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         new Random(7).NextBytes(file);
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
 
-        await page.GotoAsync("/org/firmware");
+        await w.OpenAsync("/org/firmware");
         await page.GetByLabel("Firmware file (.bin)").SetInputFilesAsync(new FilePayload { Name = "tracker_1.1.0.bin", MimeType = "application/octet-stream", Buffer = file });
         await page.GetByLabel("Version").FillAsync("1.1.0");
         await page.GetByLabel("Product type").FillAsync(Type);
@@ -69,7 +69,7 @@ public sealed class OtaConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         await Expect(page.GetByTestId("job-status")).ToHaveTextAsync("completed");
         await Screenshots.TakeAsync(page, "ota-job-succeeded");
 
-        await page.GotoAsync("/org/ota/jobs");
+        await w.OpenAsync("/org/ota/jobs");
         await Expect(page.GetByRole(AriaRole.Table, new() { Name = "OTA jobs" })).ToContainTextAsync("completed");
         await Screenshots.TakeAsync(page, "ota-jobs");
         await page.Context.CloseAsync();
@@ -84,7 +84,7 @@ public sealed class OtaConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         for (var i = 0; i < 3; i++) devices.Add(await w.DeviceAsync(Type, "1.0.0"));
         var fw = await UploadAsync(w.Org, "2.0.0");
 
-        await page.GotoAsync("/org/firmware");
+        await w.OpenAsync("/org/firmware");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Push {Type} 2.0.0" }).ClickAsync();
         await page.GetByLabel($"Every {Type} device").CheckAsync();
         await page.GetByLabel("Staged rollout").CheckAsync();

@@ -17,10 +17,11 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         var device = await w.DeviceAsync();
         await w.ReadingsAsync(device, """{"co2":600,"temp":21.5}""");
 
-        await page.GotoAsync("/org/rules");
+        await w.OpenAsync("/org/rules");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rules", Level = 1 })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "New rule" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/org/rules/new$"));
+        await OpsWorld.WaitInteractiveAsync(page);
         // The field picker offers what the org's devices send.
         await Expect(page.Locator(".ec-field", new() { Has = page.GetByLabel("Field", new() { Exact = true }) })).ToContainTextAsync("co2, temp");
         await page.GetByLabel("Name").FillAsync("CO2 high");
@@ -58,7 +59,7 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await Screenshots.TakeAsync(page, "rules-detail-fired");
 
         // The list shows it, with its fire count and the enabled switch.
-        await page.GotoAsync("/org/rules");
+        await w.OpenAsync("/org/rules");
         var row = page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("CO2 high") });
         await Expect(row.GetByTestId("fire-count")).ToHaveTextAsync("1");
         await Expect(row.GetByRole(AriaRole.Switch)).ToBeCheckedAsync();
@@ -75,7 +76,7 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
     {
         var w = await OpsWorld.CreateAsync(fx);
         var page = w.Page;
-        await page.GotoAsync("/org/rules/new");
+        await w.OpenAsync("/org/rules/new");
         await page.GetByLabel("Name").FillAsync("Bad value");
         await page.GetByLabel("Field", new() { Exact = true }).FillAsync("co2");
         await page.GetByLabel("Operator").SelectOptionAsync(">");

@@ -12,7 +12,7 @@ public sealed class NotificationSettingsTests(ConsoleFixture fx) : IClassFixture
     {
         var w = await OpsWorld.CreateAsync(fx);
         var page = w.Page;
-        await page.GotoAsync("/settings/notifications");
+        await w.OpenAsync("/settings/notifications");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Notification settings" })).ToBeVisibleAsync();
         await page.GetByLabel("Send me notification e-mails").CheckAsync();
         await page.GetByLabel("Anomaly detected").CheckAsync();
@@ -20,6 +20,7 @@ public sealed class NotificationSettingsTests(ConsoleFixture fx) : IClassFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved");
         await page.ReloadAsync();
+        await OpsWorld.WaitInteractiveAsync(page);
         await Expect(page.GetByLabel("Anomaly detected")).ToBeCheckedAsync();
         await Expect(page.GetByLabel("Device went offline")).Not.ToBeCheckedAsync();
 
