@@ -88,7 +88,7 @@ public sealed class OtaConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         await page.GetByRole(AriaRole.Button, new() { Name = $"Push {Type} 2.0.0" }).ClickAsync();
         await page.GetByLabel($"Every {Type} device").CheckAsync();
         await page.GetByLabel("Staged rollout").CheckAsync();
-        await page.GetByLabel("Groups").FillAsync("1,100%");
+        await page.GetByLabel("Groups", new() { Exact = true }).FillAsync("1,100%");
         await page.GetByLabel("Error threshold (%)").FillAsync("10");
         await page.GetByRole(AriaRole.Button, new() { Name = "Review push" }).ClickAsync();
         await Expect(page.GetByTestId("push-confirmation")).ToContainTextAsync($"3 {Type} device(s) will be targeted, in groups 1,100%.");
