@@ -54,6 +54,26 @@ public sealed class RulesClient
             false, cancellationToken);
     }
 
+    /// <summary>One rule with its per-device states, recent and next fires (<c>GET /rules/:id</c>).</summary>
+    public Task<RuleDetail> GetDetailAsync(string ruleId, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<RuleDetail>(HttpMethod.Get, Path(ruleId), null, true, cancellationToken);
+
+    /// <summary>
+    /// Changes a rule (<c>PATCH /rules/:id</c>): <paramref name="changes"/> holds only the fields to change, with the API's
+    /// snake_case names (name, condition, action, clear_action, scope, webhook_url, webhook_preset, notify, enabled).
+    /// A changed condition, scope or enabled flag starts every device over in <c>ok</c>.
+    /// </summary>
+    /// <exception cref="EdgeConductorApiException">400 naming the bad field (<see cref="EdgeConductorApiException.Errors"/>), 404.</exception>
+    public Task<Rule> UpdateAsync(string ruleId, IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return _api.SendAsync<Rule>(HttpMethod.Patch, Path(ruleId), changes, false, cancellationToken);
+    }
+
+    /// <summary>Dry run (<c>POST /rules/:id/test</c>): which in-scope devices the rule would fire for now; nothing is sent.</summary>
+    public Task<RuleTestResult> TestAsync(string ruleId, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<RuleTestResult>(HttpMethod.Post, Path(ruleId) + "/test", null, true, cancellationToken);
+
     /// <summary>Turns the rule on (<c>PATCH /rules/:id {"enabled":true}</c>).</summary>
     public Task<Rule> EnableAsync(string ruleId, CancellationToken cancellationToken = default) =>
         _api.SendAsync<Rule>(HttpMethod.Patch, Path(ruleId), new EnabledBody(true), true, cancellationToken);
