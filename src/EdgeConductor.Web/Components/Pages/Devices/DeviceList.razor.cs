@@ -17,7 +17,7 @@ public partial class DeviceList
     private readonly Filter _filter = new();
     private readonly HashSet<string> _selected = new(StringComparer.Ordinal);
     private Virtualize<Device>? _virtualize;
-    private IReadOnlyList<Org> _orgs = [];
+    private IReadOnlyList<EdgeConductor.Sdk.Orgs.Org> _orgs = [];
     private IReadOnlyList<Room> _rooms = [];
     private ConsoleUser? _user;
     private EdgeConductorClient? _client;
