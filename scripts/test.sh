@@ -18,7 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 start=$(date +%s)
 
 # ---- 1. system packages -------------------------------------------------------------------------------------------
-PACKAGES=(postgresql mosquitto mosquitto-clients python3-paho-mqtt sqlite3 zbar-tools)
+PACKAGES=(postgresql mosquitto mosquitto-clients python3-paho-mqtt sqlite3 zbar-tools chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

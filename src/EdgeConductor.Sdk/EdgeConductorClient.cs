@@ -65,6 +65,9 @@ public sealed class EdgeConductorClient : IDisposable
         Firmware = new FirmwareClient(api);
         OtaJobs = new OtaJobsClient(api);
         Live = new LiveClient(api);
+        Branding = new Branding.BrandingClient(api);
+        Partners = new Partners.PartnersClient(api);
+        ClaimLinks = new ClaimLinks.ClaimLinksClient(api);
     }
 
     /// <summary>The API base URL requests go to, ending in a slash.</summary>
@@ -113,6 +116,14 @@ public sealed class EdgeConductorClient : IDisposable
 
     /// <summary>Live server-sent event streams of a device or an org: committed readings and shadow changes.</summary>
     public LiveClient Live { get; }
+    /// <summary>White-label branding of a custom domain (anonymous).</summary>
+    public Branding.BrandingClient Branding { get; }
+
+    /// <summary>Partners: list, get, stats, create customer orgs.</summary>
+    public Partners.PartnersClient Partners { get; }
+
+    /// <summary>QR room-claim links: create (org admin), check, claim, register a tenant.</summary>
+    public ClaimLinks.ClaimLinksClient ClaimLinks { get; }
 
     /// <summary>Disposes the HttpClient this client created (not one passed in).</summary>
     public void Dispose() => _ownedHttp?.Dispose();

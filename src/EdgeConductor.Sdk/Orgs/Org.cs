@@ -13,7 +13,8 @@ namespace EdgeConductor.Sdk.Orgs;
 /// <param name="TelemetryRetentionDays">How long telemetry is kept.</param>
 /// <param name="CreatedAt">When the org was created.</param>
 /// <param name="UpdatedAt">When the org last changed.</param>
+/// <param name="Timezone">The org's IANA time zone (default UTC).</param>
 public sealed record Org(
     string Id, string Name, string Slug, string? PartnerId, string Plan, string? Product,
     string? LogoUrl, string? PrimaryColor, string? CustomDomain, int TelemetryRetentionDays,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Timezone = "UTC");

@@ -37,4 +37,22 @@ public sealed class OrgsClient
         ArgumentNullException.ThrowIfNull(request);
         return _api.SendAsync<Room>(HttpMethod.Post, $"orgs/{ApiTransport.Segment(orgId)}/rooms", request, false, cancellationToken);
     }
+
+    /// <summary>Changes an org's settings (white-label, time zone, name); org admins of the org, its partner, super admins.</summary>
+    public Task<Org> UpdateAsync(string orgId, OrgUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return _api.SendAsync<Org>(HttpMethod.Patch, "orgs/" + ApiTransport.Segment(orgId), update, false, cancellationToken);
+    }
+
+    /// <summary>The users of an org (managers only).</summary>
+    public Task<IReadOnlyList<Auth.User>> UsersAsync(string orgId, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<IReadOnlyList<Auth.User>>(HttpMethod.Get, $"orgs/{ApiTransport.Segment(orgId)}/users", null, true, cancellationToken);
+
+    /// <summary>Creates a user in an org with a role and an initial password (managers only; 409 if the e-mail is taken).</summary>
+    public Task<Auth.User> CreateUserAsync(string orgId, CreateUserRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _api.SendAsync<Auth.User>(HttpMethod.Post, $"orgs/{ApiTransport.Segment(orgId)}/users", request, false, cancellationToken);
+    }
 }

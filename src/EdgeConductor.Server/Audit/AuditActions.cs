@@ -44,4 +44,6 @@ public static class AuditActions
     public const string OtaJobPaused = "ota_job_paused";
     public const string OtaJobResumed = "ota_job_resumed";
     public const string OtaJobCanceled = "ota_job_canceled";
+    public const string RoomClaimLinkCreated = "room_claim_link_created";
+    public const string RoomClaimed = "room_claimed";
 }

@@ -116,6 +116,13 @@ public sealed class UserStore(Database db, TimeProvider clock)
             new { id, now = clock.Ms() }) > 0;
     }
 
+    /// <summary>Moves a tenant to another room (room claim). False when there is no such user.</summary>
+    public async Task<bool> SetRoomAsync(string id, string roomId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.ExecuteAsync("UPDATE users SET room_id = @roomId WHERE id = @id", new { id, roomId }) > 0;
+    }
+
     /// <summary>Changes a user's role (the caller checked the role rules). False when there is no such user.</summary>
     public async Task<bool> SetRoleAsync(string id, string role, CancellationToken ct)
     {

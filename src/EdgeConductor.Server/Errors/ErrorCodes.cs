@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string Internal = "INTERNAL_ERROR";
     public const string Unavailable = "SERVICE_UNAVAILABLE";
+    public const string Gone = "GONE";
 
     public static string ForStatus(int status) => status switch
     {

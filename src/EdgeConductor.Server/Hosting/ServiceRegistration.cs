@@ -12,10 +12,12 @@ using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Devices;
 using EdgeConductor.Server.Errors;
 using EdgeConductor.Server.Observability;
+using EdgeConductor.Server.RoomClaims;
 using EdgeConductor.Server.Storage;
 using EdgeConductor.Server.Storage.Migrations;
 using EdgeConductor.Server.Tenancy;
 using EdgeConductor.Server.Webhooks;
+using EdgeConductor.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +59,8 @@ public static class ServiceRegistration
         s.AddNotifications(builder.Configuration);
         s.AddRules(builder.Configuration);
         s.AddOta(builder.Configuration);
+        s.AddRoomClaims();
+        s.AddEdgeConductorConsole(builder.Configuration, options.DataDir);
         s.AddHttpContextAccessor();
         s.AddScoped<RequestContext>();
 
@@ -155,6 +159,9 @@ public static class ServiceRegistration
         api.MapAnomaliesApi();
         Rules.RulesApi.MapRulesApi(api);
         api.MapOta();
+        api.MapBrandingApi();
+        api.MapRoomClaimsApi();
+        app.MapEdgeConductorConsole();
         return app;
     }
 }

@@ -36,6 +36,17 @@ public sealed class OrgStore(Database db, TimeProvider clock)
         return await conn.QuerySingleOrDefaultAsync<OrgRecord>("SELECT * FROM orgs WHERE id = @id", new { id });
     }
 
+    /// <summary>
+    /// The org whose custom_domain is <paramref name="host"/> (lower case), for the anonymous branding lookup; the oldest
+    /// org wins if two claim the same domain (custom_domain is not unique in the schema).
+    /// </summary>
+    public async Task<OrgRecord?> FindByCustomDomainAsync(string host, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        return await conn.QueryFirstOrDefaultAsync<OrgRecord>(
+            "SELECT * FROM orgs WHERE LOWER(custom_domain) = @host ORDER BY created_at, id LIMIT 1", new { host });
+    }
+
     public async Task<IReadOnlyList<OrgRecord>> ListAsync(AccessScope scope, Paging page, CancellationToken ct)
     {
         var p = new DynamicParameters(new { page.Limit, page.Offset });

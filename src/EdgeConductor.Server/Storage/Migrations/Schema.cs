@@ -504,5 +504,21 @@ public static class Schema
             DELETE FROM telemetry_rollup;
             UPDATE telemetry_rollup_state SET watermark = 0, generation = generation + 1 WHERE id = 1;
             """),
+        // QR room claim links (issue 15, RoomClaims/): one-time, expiring, bound to org and room; only the token's SHA-256 is kept.
+        new(12, "room_claim_links", """
+            CREATE TABLE room_claim_links (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                room_id TEXT NOT NULL,
+                token_hash TEXT NOT NULL,
+                created_by TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used_at BIGINT,
+                used_by TEXT
+            );
+            CREATE UNIQUE INDEX ux_room_claim_links_token ON room_claim_links(token_hash);
+            CREATE INDEX ix_room_claim_links_org_created ON room_claim_links(org_id, created_at);
+            """),
     ];
 }
