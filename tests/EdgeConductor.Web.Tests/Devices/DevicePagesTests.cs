@@ -196,6 +196,7 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         var c = await org.DeviceAsync("EC-BULK");
 
         await page.GotoAsync("/devices");
+        await Expect(page.GetByTestId("device-count")).ToHaveTextAsync("3 devices"); // the interactive circuit is up
         await page.GetByLabel($"Select {a.Serial}").CheckAsync();
         await page.GetByLabel($"Select {b.Serial}").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Assign selected (2)" }).ClickAsync();
@@ -219,6 +220,7 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         var (org, page) = await OrgAdminAsync();
         var serial = $"EC-NEW-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
         await page.GotoAsync("/devices");
+        await Expect(page.GetByTestId("device-count")).ToHaveTextAsync("0 devices"); // the interactive circuit is up
         await page.GetByRole(AriaRole.Button, new() { Name = "Register device" }).ClickAsync();
         await page.GetByLabel("Serial number").FillAsync(serial);
         await page.GetByLabel("Product type").Last.FillAsync("EC-CLIMATE-V1");
