@@ -106,8 +106,8 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await using var listener = Mosquitto.Subscribe(Mosquitto.As(device), [device.Topic("shadow/desired")], count: 1);
         await listener.WaitForLineAsync(l => l.Contains("Subscribed"), what: "SUBACK");
 
-        await page.GetByLabel("Desired key").FillAsync("relay");
-        await page.GetByLabel("Value (JSON)").FillAsync("true");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Desired key" }).FillAsync("relay");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Value (JSON)" }).FillAsync("true");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set desired" }).ClickAsync();
 
         var state = page.GetByTestId("desired-state-relay");
@@ -250,7 +250,7 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await page.ReloadAsync();
         await Expect(page.GetByTestId("live-status")).ToHaveTextAsync("Live");
         await Expect(page.GetByTestId("device-secret")).ToHaveCountAsync(0);
-        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Audit trail" })).ToContainTextAsync("device_secret_rotated");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Audit trail" })).ToContainTextAsync("device_secret_rotated");
     }
 
     [Fact]
