@@ -6,6 +6,7 @@ using EdgeConductor.Sdk.Commands;
 using EdgeConductor.Sdk.Devices;
 using EdgeConductor.Sdk.Firmware;
 using EdgeConductor.Sdk.Http;
+using EdgeConductor.Sdk.Live;
 using EdgeConductor.Sdk.Notifications;
 using EdgeConductor.Sdk.OtaJobs;
 using EdgeConductor.Sdk.Orgs;
@@ -63,6 +64,7 @@ public sealed class EdgeConductorClient : IDisposable
         Rules = new RulesClient(api);
         Firmware = new FirmwareClient(api);
         OtaJobs = new OtaJobsClient(api);
+        Live = new LiveClient(api);
         Branding = new Branding.BrandingClient(api);
         Partners = new Partners.PartnersClient(api);
         ClaimLinks = new ClaimLinks.ClaimLinksClient(api);
@@ -112,6 +114,8 @@ public sealed class EdgeConductorClient : IDisposable
     /// <summary>OTA jobs: push to a product type with a staged rollout, list, status, pause, resume, cancel.</summary>
     public OtaJobsClient OtaJobs { get; }
 
+    /// <summary>Live server-sent event streams of a device or an org: committed readings and shadow changes.</summary>
+    public LiveClient Live { get; }
     /// <summary>White-label branding of a custom domain (anonymous).</summary>
     public Branding.BrandingClient Branding { get; }
 

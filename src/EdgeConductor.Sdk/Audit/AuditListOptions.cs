@@ -11,4 +11,10 @@ public sealed record AuditListOptions
 
     /// <summary>Only events older than this id (for paging back).</summary>
     public long? BeforeId { get; init; }
+
+    /// <summary>Only events about objects of this type, e.g. <c>device</c> (<c>target_type</c>).</summary>
+    public string? TargetType { get; init; }
+
+    /// <summary>Only events about this object, e.g. a device serial (<c>target_id</c>).</summary>
+    public string? TargetId { get; init; }
 }

@@ -42,6 +42,12 @@ public sealed record Device(
     /// </summary>
     public string? DeviceSecret { get; init; }
 
+    /// <summary>The version of an OTA update waiting for the device (seed 001 <c>pending_fw_version</c>), null when none.</summary>
+    public string? PendingFwVersion { get; init; }
+
+    /// <summary>The download address of that update (seed 001 <c>pending_fw_url</c>), null when none.</summary>
+    public string? PendingFwUrl { get; init; }
+
     /// <summary>True when this object came from a register call that created the device (HTTP 201).</summary>
     [JsonIgnore]
     public bool Created { get; init; }

@@ -4,4 +4,5 @@ namespace EdgeConductor.Sdk.Devices;
 /// <param name="OrgId">Move the device to this org (its room and tenant are cleared when the org changes).</param>
 /// <param name="RoomId">Put the device in this room of its org.</param>
 /// <param name="TenantId">Assign the device to this customer or tenant user of its org.</param>
-public sealed record DeviceAssignment(string? OrgId = null, string? RoomId = null, string? TenantId = null);
+/// <param name="Tags">Replace the device's tags (at most 32, each 1–64 characters).</param>
+public sealed record DeviceAssignment(string? OrgId = null, string? RoomId = null, string? TenantId = null, IReadOnlyList<string>? Tags = null);

@@ -18,6 +18,12 @@ public sealed record DeviceListOptions
     /// <summary>Only online devices (true) or offline ones (false).</summary>
     public bool? Online { get; init; }
 
+    /// <summary>Search: a case-insensitive part of the serial number or product type (<c>q</c>, at most 64 characters).</summary>
+    public string? Search { get; init; }
+
+    /// <summary>Only devices carrying exactly this tag (<c>tag</c>).</summary>
+    public string? Tag { get; init; }
+
     /// <summary>Page size, 1–1000 (server default 100). <see cref="DevicesClient.ListAllAsync"/> ignores it.</summary>
     public int? Limit { get; init; }
 

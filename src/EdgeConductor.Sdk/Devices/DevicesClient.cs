@@ -34,6 +34,22 @@ public sealed class DevicesClient
     public Task<IReadOnlyList<Device>> ListAsync(DeviceListOptions? options = null, CancellationToken cancellationToken = default) =>
         _api.SendAsync<IReadOnlyList<Device>>(HttpMethod.Get, Query(options ?? new(), options?.Limit, options?.Offset), null, true, cancellationToken);
 
+    /// <summary>
+    /// One page of devices with the total that match the filters (for a virtualized list: ask for the rows in view and
+    /// size the scroll bar from <see cref="DevicePage.Total"/>).
+    /// </summary>
+    public async Task<DevicePage> ListPageAsync(DeviceListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new();
+        using var response = await _api.SendRawAsync(HttpMethod.Get, Query(options, options.Limit, options.Offset), null, true, cancellationToken)
+            .ConfigureAwait(false);
+        var items = await ApiTransport.ReadAsync<IReadOnlyList<Device>>(response, cancellationToken).ConfigureAwait(false);
+        var total = response.Headers.TryGetValues("X-Total-Count", out var values) && long.TryParse(values.FirstOrDefault(), out var t)
+            ? t
+            : items.Count;
+        return new DevicePage(items, total);
+    }
+
     /// <summary>Every device the caller can see, fetched page by page.</summary>
     public async IAsyncEnumerable<Device> ListAllAsync(DeviceListOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -52,7 +68,8 @@ public sealed class DevicesClient
 
     private static string Query(DeviceListOptions o, int? limit, int? offset) => ApiTransport.WithQuery("devices",
         ("org_id", o.OrgId), ("tenant_id", o.TenantId), ("room_id", o.RoomId), ("product_type", o.ProductType),
-        ("status", o.Online switch { true => "online", false => "offline", null => null }), ("limit", limit), ("offset", offset));
+        ("status", o.Online switch { true => "online", false => "offline", null => null }),
+        ("q", string.IsNullOrEmpty(o.Search) ? null : o.Search), ("tag", o.Tag), ("limit", limit), ("offset", offset));
 
     /// <summary>The full device, including <see cref="Device.ShadowReported"/> and <see cref="Device.ShadowDesired"/>.</summary>
     /// <exception cref="EdgeConductorApiException">404 when the device does not exist or the caller cannot see it.</exception>
@@ -76,6 +93,29 @@ public sealed class DevicesClient
         ArgumentNullException.ThrowIfNull(config);
         return _api.SendAsync<DeviceShadow>(HttpMethod.Patch, $"devices/{ApiTransport.Segment(serial)}/shadow/desired", config, false, cancellationToken);
     }
+
+    /// <summary>
+    /// Merges <paramref name="patch"/> into the desired shadow with optimistic locking: when <paramref name="expectedVersion"/>
+    /// is given and the shadow has moved on since it was read, the server refuses with 409 (the AWS shadow convention) and
+    /// nothing changes. A null member deletes that key. Returns the updated shadow.
+    /// </summary>
+    /// <exception cref="EdgeConductorApiException">409 on a stale version; 400 on an invalid patch; 404 for an unknown device.</exception>
+    public Task<DeviceShadow> PatchDesiredAsync(string serial, System.Text.Json.Nodes.JsonObject patch, long? expectedVersion = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var body = (System.Text.Json.Nodes.JsonObject)patch.DeepClone();
+        if (expectedVersion is { } v) body["version"] = v;
+        return _api.SendAsync<DeviceShadow>(HttpMethod.Patch, $"devices/{ApiTransport.Segment(serial)}/shadow/desired", body, false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the device a new secret (its MQTT password and HTTP device credential). The old one stops working at once.
+    /// The new secret is in this answer only: store it now.
+    /// </summary>
+    /// <exception cref="EdgeConductorApiException">403 for a role that may not manage devices; 404 for an unknown device.</exception>
+    public Task<RotatedSecret> RotateSecretAsync(string serial, CancellationToken cancellationToken = default) =>
+        _api.SendAsync<RotatedSecret>(HttpMethod.Post, $"devices/{ApiTransport.Segment(serial)}/secret/rotate", null, false, cancellationToken);
 
     /// <summary>Sends a reboot command to the device over MQTT.</summary>
     public Task<CommandResult> RebootAsync(string serial, CancellationToken cancellationToken = default) =>

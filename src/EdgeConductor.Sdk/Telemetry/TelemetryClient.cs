@@ -40,6 +40,32 @@ public sealed class TelemetryClient
     }
 
     /// <summary>
+    /// Buckets of one metric (avg/min/max/count per <paramref name="interval"/>: 1m, 5m, 15m, 1h, 6h or 1d) between
+    /// <paramref name="from"/> and <paramref name="to"/> (server defaults: the last 24 hours), oldest first. Empty buckets are left out.
+    /// </summary>
+    /// <exception cref="EdgeConductorApiException">400 naming metric, interval, from or to when one is invalid (or over 10,000 buckets).</exception>
+    public Task<IReadOnlyList<TelemetryBucket>> AggregateAsync(string serial, string metric, string interval = "1h",
+        DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(metric);
+        return _api.SendAsync<IReadOnlyList<TelemetryBucket>>(HttpMethod.Get, ApiTransport.WithQuery(Path(serial, "telemetry/aggregate"),
+            ("metric", metric), ("interval", interval), ("from", from?.UtcDateTime.ToString("O")), ("to", to?.UtcDateTime.ToString("O"))),
+            null, true, cancellationToken);
+    }
+
+    /// <summary>
+    /// A chart series: the buckets of <paramref name="metric"/> over the last <paramref name="range"/> (up to now, by the
+    /// client's clock) at the finest interval that stays within <paramref name="maxPoints"/> (see <see cref="AggregateInterval.For"/>).
+    /// </summary>
+    public Task<IReadOnlyList<TelemetryBucket>> AggregateRangeAsync(string serial, string metric, TimeSpan range, int maxPoints = 2000,
+        CancellationToken cancellationToken = default)
+    {
+        var interval = AggregateInterval.For(range, maxPoints);
+        var to = _api.Time.GetUtcNow();
+        return AggregateAsync(serial, metric, interval, to - range, to, cancellationToken);
+    }
+
+    /// <summary>
     /// Follows a device live and yields a reading each time its payload changes (a reading equal to the previous one is
     /// skipped). Uses the server-sent event stream and falls back to polling the latest reading every
     /// <see cref="TelemetryStreamOptions.PollInterval"/> when the server has none. Runs until cancelled; once

@@ -12,11 +12,16 @@ public static class AuditApi
         return api;
     }
 
-    /// <summary>Newest first, 100 by default; page with limit/offset or before_id.</summary>
+    /// <summary>
+    /// Newest first, 100 by default; page with limit/offset or before_id. <c>target_type</c> and <c>target_id</c> narrow it
+    /// to one object, e.g. <c>target_type=device&amp;target_id=EC-CLM-001</c> for a device's trail (the console's device page).
+    /// </summary>
     private static async Task<IResult> List(string orgId, int? limit, int? offset, [FromQuery(Name = "before_id")] long? beforeId,
-        string? action, RequestContext ctx, AuditLog audit)
+        string? action, [FromQuery(Name = "target_type")] string? targetType, [FromQuery(Name = "target_id")] string? targetId,
+        RequestContext ctx, AuditLog audit)
     {
         var org = await ctx.RequireManagedOrgAsync(orgId);
-        return TypedResults.Ok(await audit.ListAsync(org.Id, action, beforeId, Paging.From(limit, offset, 100, 1000), ctx.Aborted));
+        var target = new AuditTarget(Check.Optional(targetType, "target_type", 64), Check.Optional(targetId, "target_id", 128));
+        return TypedResults.Ok(await audit.ListAsync(org.Id, action, beforeId, Paging.From(limit, offset, 100, 1000), ctx.Aborted, target));
     }
 }

@@ -25,14 +25,19 @@ public sealed class AuditLog(Database db, TimeProvider clock)
     }
 
     /// <summary>Newest first; <paramref name="beforeId"/> pages backwards through older events.</summary>
-    public async Task<IReadOnlyList<AuditEventDto>> ListAsync(string orgId, string? action, long? beforeId, Paging page, CancellationToken ct)
+    public async Task<IReadOnlyList<AuditEventDto>> ListAsync(string orgId, string? action, long? beforeId, Paging page, CancellationToken ct,
+        AuditTarget? target = null)
     {
         var sql = "SELECT * FROM audit_events WHERE org_id = @orgId";
         if (action is not null) sql += " AND action = @action";
+        var targetType = target?.Type;
+        var targetId = target?.Id;
+        if (targetType is not null) sql += " AND target_type = @targetType";
+        if (targetId is not null) sql += " AND target_id = @targetId";
         if (beforeId is not null) sql += " AND id < @beforeId";
         sql += " ORDER BY id DESC LIMIT @Limit OFFSET @Offset";
         await using var conn = await db.OpenAsync(ct);
-        var rows = await conn.QueryAsync<Row>(sql, new { orgId, action, beforeId, page.Limit, page.Offset });
+        var rows = await conn.QueryAsync<Row>(sql, new { orgId, action, beforeId, targetType, targetId, page.Limit, page.Offset });
         return rows.Select(r => new AuditEventDto(r.Id, r.OrgId, r.Action, r.ActorType, r.ActorId, r.TargetType, r.TargetId,
             r.Details is null ? null : JsonDocument.Parse(r.Details).RootElement.Clone(), r.Ip, Times.ToUtc(r.CreatedAt))).ToList();
     }

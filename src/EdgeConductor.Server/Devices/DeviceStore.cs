@@ -75,6 +75,20 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
         if (filter.TenantId is not null) { where += " AND d.tenant_id = @tenantId"; p.Add("tenantId", filter.TenantId); }
         if (filter.RoomId is not null) { where += " AND d.room_id = @roomId"; p.Add("roomId", filter.RoomId); }
         if (filter.ProductType is not null) { where += " AND d.product_type = @productType"; p.Add("productType", filter.ProductType); }
+        if (filter.Search is { Length: > 0 } search)
+        {
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            where += @" AND (LOWER(d.serial_no) LIKE @search ESCAPE '\' OR LOWER(d.product_type) LIKE @search ESCAPE '\')";
+            p.Add("search", "%" + EscapeLike(search.ToLowerInvariant()) + "%");
+        }
+        if (filter.Tag is { Length: > 0 } tag)
+        {
+            // tags is a JSON array kept as TEXT on both engines: an exact element match, not a substring of the text.
+            where += db.Engine == DbEngine.Postgres
+                ? " AND (d.tags::jsonb) @> jsonb_build_array(CAST(@tag AS text))"
+                : " AND EXISTS (SELECT 1 FROM json_each(d.tags) WHERE json_each.value = @tag)";
+            p.Add("tag", tag);
+        }
         if (filter.Online is { } online)
         {
             p.Add("onlineSince", clock.Ms() - (long)DevicePresence.OnlineWindow.TotalMilliseconds);
@@ -86,6 +100,9 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
             $"SELECT * FROM devices d WHERE {where} ORDER BY d.serial_no LIMIT @Limit OFFSET @Offset", p)).AsList();
         return (items, total);
     }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     public async Task UpdateAssignmentAsync(DeviceRecord d, CancellationToken ct)
     {

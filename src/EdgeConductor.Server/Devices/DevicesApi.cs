@@ -59,8 +59,10 @@ public static class DevicesApi
     private static async Task<IResult> List(
         [FromQuery(Name = "org_id")] string? orgId, [FromQuery(Name = "tenant_id")] string? tenantId,
         [FromQuery(Name = "room_id")] string? roomId, [FromQuery(Name = "product_type")] string? productType,
-        string? status, int? limit, int? offset, RequestContext ctx, DeviceStore devices)
+        string? status, string? q, string? tag, int? limit, int? offset, RequestContext ctx, DeviceStore devices)
     {
+        var search = Check.Optional(q, "q", 64);
+        var tagFilter = Check.Optional(tag, "tag", 64);
         bool? online = status switch
         {
             null or "" => null,
@@ -68,7 +70,11 @@ public static class DevicesApi
             "offline" => false,
             _ => throw ApiException.Invalid("status", "must be 'online' or 'offline'"),
         };
-        var (items, total) = await devices.ListAsync(await ctx.ScopeAsync(), new DeviceFilter(orgId, tenantId, roomId, productType, online),
+        var (items, total) = await devices.ListAsync(await ctx.ScopeAsync(), new DeviceFilter(orgId, tenantId, roomId, productType, online)
+            {
+                Search = search,
+                Tag = tagFilter,
+            },
             Paging.From(limit, offset), ctx.Aborted);
         ctx.Http.Response.Headers["X-Total-Count"] = total.ToString();
         var now = devices.Now;

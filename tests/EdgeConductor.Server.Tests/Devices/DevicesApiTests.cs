@@ -214,6 +214,45 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
         Assert.Equal([off], offline.EnumerateArray().Select(d => d.Str("serial_no")).ToArray());
     }
 
+    [Fact]
+    public async Task List_SearchAndTag_MatchCaseInsensitiveSubstringAndExactTag()
+    {
+        var (org, c) = await OrgWithKeyAsync();
+        var a = (await c.PostJsonAsync($"{Devices}/register", Reg($"SRCH-{org.Slug}-ALPHA", "EC-CLIMATE-V1")).ExpectAsync(HttpStatusCode.Created)).Str("serial_no");
+        var b = (await c.PostJsonAsync($"{Devices}/register", Reg($"SRCH-{org.Slug}-BETA", "tracker")).ExpectAsync(HttpStatusCode.Created)).Str("serial_no");
+        var pct = (await c.PostJsonAsync($"{Devices}/register", Reg($"SRCH-{org.Slug}-X_1", "tracker")).ExpectAsync(HttpStatusCode.Created)).Str("serial_no");
+        await c.PatchJsonAsync($"{Devices}/{a}", new { tags = new[] { "floor-2", "lab" } }).ExpectAsync(HttpStatusCode.OK);
+        await c.PatchJsonAsync($"{Devices}/{b}", new { tags = new[] { "floor-20" } }).ExpectAsync(HttpStatusCode.OK);
+
+        static List<string> Serials(JsonElement list) => list.EnumerateArray().Select(d => d.Str("serial_no")).ToList();
+        var alpha = await c.GetAsync($"{Devices}?q=alpha");
+        Assert.Equal([a], Serials(await alpha.ExpectAsync(HttpStatusCode.OK)));
+        Assert.Equal("1", alpha.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal([b, pct], Serials(await c.GetAsync($"{Devices}?q=TRACK").ExpectAsync(HttpStatusCode.OK))); // product type
+        Assert.Equal([pct], Serials(await c.GetAsync($"{Devices}?q=x_").ExpectAsync(HttpStatusCode.OK))); // _ is literal, not a wildcard
+        Assert.Empty(Serials(await c.GetAsync($"{Devices}?q=%25").ExpectAsync(HttpStatusCode.OK))); // % is literal
+        Assert.Equal([a], Serials(await c.GetAsync($"{Devices}?tag=floor-2").ExpectAsync(HttpStatusCode.OK))); // not floor-20
+        Assert.Equal([b], Serials(await c.GetAsync($"{Devices}?tag=floor-20&q=srch").ExpectAsync(HttpStatusCode.OK)));
+        Assert.Empty(Serials(await c.GetAsync($"{Devices}?tag=floor").ExpectAsync(HttpStatusCode.OK)));
+        var p = await c.GetAsync($"{Devices}?q={new string('x', 65)}").ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(p.GetProperty("errors").TryGetProperty("q", out _), p.ToString());
+    }
+
+    [Fact]
+    public async Task Audit_TargetFilter_ReturnsOnlyThatDevicesTrail()
+    {
+        var (org, c) = await OrgWithKeyAsync();
+        var a = (await c.PostJsonAsync($"{Devices}/register", Reg(Unique.Serial("AUD"))).ExpectAsync(HttpStatusCode.Created)).Str("serial_no");
+        var b = (await c.PostJsonAsync($"{Devices}/register", Reg(Unique.Serial("AUD"))).ExpectAsync(HttpStatusCode.Created)).Str("serial_no");
+        await c.PostAsync($"{Devices}/{a}/secret/rotate", null).ExpectAsync(HttpStatusCode.OK);
+
+        var trail = await c.GetAsync($"{EcApi.Base}/orgs/{org.Id}/audit?target_type=device&target_id={a}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["device_secret_rotated", "device_registered"], trail.EnumerateArray().Select(e => e.Str("action")).ToArray());
+        Assert.All(trail.EnumerateArray(), e => Assert.Equal(a, e.Str("target_id")));
+        var all = await c.GetAsync($"{EcApi.Base}/orgs/{org.Id}/audit").ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(all.EnumerateArray(), e => e.StrOrNull("target_id") == b);
+    }
+
     [Theory]
     [InlineData("status=sleeping", "status")]
     [InlineData("limit=0", "limit")]
