@@ -133,11 +133,4 @@ public sealed class DevicesClient
         _api.SendAsync<DeleteResult>(HttpMethod.Delete,
             ApiTransport.WithQuery("devices/" + ApiTransport.Segment(serial), ("force", force ? true : null)), null, true, cancellationToken);
 
-    /// <summary>
-    /// Replaces the device's secret (its MQTT password and <c>X-Device-Secret</c>) and returns the new one, shown only
-    /// here; the old secret stops working and a connected device is disconnected. <c>POST /devices/:serial/secret/rotate</c>.
-    /// </summary>
-    /// <exception cref="EdgeConductorApiException">404 when the device does not exist or the caller cannot see it; 403 for read-only roles.</exception>
-    public Task<DeviceSecretResult> RotateSecretAsync(string serial, CancellationToken cancellationToken = default) =>
-        _api.SendAsync<DeviceSecretResult>(HttpMethod.Post, $"devices/{ApiTransport.Segment(serial)}/secret/rotate", null, false, cancellationToken);
 }
