@@ -139,10 +139,12 @@ public sealed partial class OpenApiDocumentTests(EcServerFactory server) : IClas
             if ((!anonymous || device) && !op["responses"]!.AsObject().ContainsKey("401")) failures.Add($"{method} {path}: no 401");
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        // The anonymous ones are few and known: login, refresh, the signed firmware download.
+        // The anonymous ones are few and known: login, refresh, the signed firmware download, the sign-in page's branding
+        // lookup, and checking / registering through a one-time room claim link (the token is the credential).
         var anonymousOps = Operations(doc).Where(o => o.Path.StartsWith("/api/v1", StringComparison.Ordinal) && o.Operation["security"] is null)
             .Select(o => $"{o.Method} {o.Path}").Order().ToList();
-        Assert.Equal(["GET /api/v1/firmware/{id}/download", "POST /api/v1/auth/login", "POST /api/v1/auth/refresh"], anonymousOps);
+        Assert.Equal(["GET /api/v1/branding", "GET /api/v1/firmware/{id}/download", "POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+            "POST /api/v1/room-claims/check", "POST /api/v1/room-claims/register"], anonymousOps);
     }
 
     [Fact]

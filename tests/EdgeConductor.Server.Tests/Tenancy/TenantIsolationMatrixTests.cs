@@ -193,7 +193,7 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         new("PATCH /anomalies/:id/acknowledge", Access.Manage, HttpStatusCode.OK, async (w, s, srv) => Req(HttpMethod.Patch, $"{B}/anomalies/{await AnomalyIn(w, s, srv)}/acknowledge")),
         new("GET /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings"))),
         new("PATCH /orgs/:id/anomaly-settings", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Patch, $"{B}/orgs/{w.Org(s).Id}/anomaly-settings", new { robust_zscore = false }))),
-        new("POST /orgs/:id/rooms/:room_id/claim-links", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rooms/{w.Room(s).Id}/claim-links", new { expires_in_minutes = 60 }))),
+        new("POST /orgs/:id/rooms/:room/claim-links", Access.Manage, HttpStatusCode.Created, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/rooms/{w.Room(s).Id}/claim-links", new { expires_in_minutes = 60 }))),
         new("GET /orgs/:id/notifications/unread-count", Access.Manage, HttpStatusCode.OK, (w, s, _) => Task.FromResult(Req(HttpMethod.Get, $"{B}/orgs/{w.Org(s).Id}/notifications/unread-count"))),
         // No SMTP in this server: a manager of the org gets the 409 "not configured" problem; everyone else 403/404 first.
         new("POST /orgs/:id/notifications/test-email", Access.Manage, HttpStatusCode.Conflict, (w, s, _) => Task.FromResult(Req(HttpMethod.Post, $"{B}/orgs/{w.Org(s).Id}/notifications/test-email", new { }))),
@@ -389,6 +389,10 @@ public sealed class TenantIsolationMatrixTests(IsolationServer server) : IClassF
         "GET /firmware", "GET /ota-jobs", // lists filtered by scope (OtaReleaseTests.ReleasesAndJobs_AreInvisibleToAnotherOrg)
         "POST /mqtt/acl/reload", // platform-wide, super admin only (MqttAclApiTests: every other role and API keys get 403)
         "GET /firmware/:id/download", // no bearer: a signed device token (OtaReleaseTests.DownloadTokens_ExpiredForeignOrTampered_Are403)
+        "GET /branding", // anonymous, public fields only (name, logo, colour) of the org whose custom_domain is the host
+        // A one-time claim link is bound to its org and room when it is created (the matrix row above); redeeming it acts
+        // on that room only, whoever holds the token (Web.Tests ClaimRoomTests: wrong token, used, expired, a customer).
+        "POST /room-claims", "POST /room-claims/check", "POST /room-claims/register",
     ];
 
     private static string Normalize(string route) =>
