@@ -56,7 +56,8 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Humidity" })).ToContainTextAsync("41", Within2s);
         // Diagnostics from the same reading: 3.75 V is 50 % of the LiPo range 3.3–4.2 V.
         await Expect(page.GetByTestId("diag-battery")).ToHaveTextAsync("3.75 V · 50 %");
-        await Expect(page.GetByText("WDT")).ToBeVisibleAsync();
+        // Exact: the reported-state panel also contains the text (inside its JSON).
+        await Expect(page.GetByText("WDT", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByText("fix · 9 satellites · TTFF 17.4 s")).ToBeVisibleAsync();
         await Screenshots.TakeAsync(page, "device-page");
     }
