@@ -47,6 +47,9 @@ function width(element) {
 
 export async function create(element, options, data) {
   const uPlot = await ensureUPlot();
+  // One chart per element: two creates racing on one element (a re-render while uPlot was loading) must not leave
+  // two canvases; the newer chart replaces the older one (whose id then updates and destroys nothing).
+  for (const [oldId, c] of charts) if (c.element === element) destroy(oldId);
   const series = [{}].concat((options.series || []).map((s, i) => ({
     label: s.unit ? `${s.label} (${s.unit})` : s.label,
     stroke: s.color || palette[i % palette.length],
