@@ -65,18 +65,7 @@ public static class CommandsApi
         return TypedResults.Accepted($"/api/v1/devices/{serial}/commands/{rec.Id}", CommandDto.From(serial, rec, commands.Now));
     }
 
-    private static async Task<byte[]> ReadBodyAsync(RequestContext ctx, int max)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[4096];
-        int n;
-        while ((n = await ctx.Http.Request.Body.ReadAsync(chunk, ctx.Aborted)) > 0)
-        {
-            buffer.Write(chunk, 0, n);
-            if (buffer.Length > max) throw ApiException.BadRequest($"The body is larger than {max} bytes.");
-        }
-        return buffer.ToArray();
-    }
+    private static Task<byte[]> ReadBodyAsync(RequestContext ctx, int max) => DeviceRequestBody.ReadAsync(ctx.Http.Request, max, ctx.Aborted);
 
     internal static (string Cmd, JsonObject Params, TimeSpan Lifetime) ParseCommand(ReadOnlySpan<byte> body)
     {
