@@ -13,7 +13,7 @@
 #   5. Mosquitto (reference): the same N idle connections (anonymous), RSS at baseline, after N/5 and after N.
 # Reports total/N (after N - baseline) and marginal ((after N - after N/5) / (0.8 N), without one-off costs).
 # Usage: bench/mqtt/idle-conns/server.sh [N=10000] [REQUESTS=200]
-#   env: SERVER_ENV="EC_...=... ..." extra server settings; SKIP_BUILD=1 uses the existing Release builds; GCDUMP=path to dotnet-gcdump (installed into $TMPDIR if absent)
+#   env: SERVER_ENV="EC_...=... ..." extra server settings; KEEP_GCDUMP=file keeps the heap dump taken after N; SKIP_BUILD=1 uses the existing Release builds; GCDUMP=path to dotnet-gcdump (installed into $TMPDIR if absent)
 # The open-files limit bounds N: the server needs one descriptor per connection (the script raises the soft limit to
 # the hard one and stops with a message when N does not fit).
 set -uo pipefail
@@ -103,6 +103,7 @@ read -r H1 R1 < <(snapshot "$SERVER")
 connect dev-b "$MQTT_PORT" "$FIRST" $((N - FIRST)) "$WORK/devices.txt"
 sleep 2
 read -r H2 R2 < <(snapshot "$SERVER")
+[ -n "${KEEP_GCDUMP:-}" ] && cp "$WORK/snap.gcdump" "$KEEP_GCDUMP" # KEEP_GCDUMP=file: keep the heap dump taken after N (dotnet-gcdump report FILE lists it by type)
 CONNECTED=$(curl -fs "$BASE/metrics" | awk '/^mqtt_connections[ {]/ {print $NF; exit}')
 echo "server: mqtt_connections gauge after connecting: ${CONNECTED:-?}"
 echo "desired-state latency with $N idle devices connected ($REQUESTS PATCHes)..."
