@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using EdgeConductor.Mqtt.Codec;
 using EdgeConductor.Mqtt.Packets;
 using EdgeConductor.Mqtt.Protocol;
+using EdgeConductor.Mqtt.Transport;
 
 namespace EdgeConductor.Mqtt.Broker;
 
@@ -34,6 +35,7 @@ internal sealed partial class MqttServerConnection
     private volatile bool _stopReading;
     private MqttDisconnectReason _closeReason = MqttDisconnectReason.ConnectionLost;
     private MqttReasonCode? _disconnectCode;
+    private string? _disconnectText;
     private Task? _outputTask;
 
     public MqttServerConnection(MqttBroker broker, IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
@@ -96,6 +98,7 @@ internal sealed partial class MqttServerConnection
             if (_connected)
             {
                 _disconnectCode ??= ex.ReasonCode;
+                _disconnectText ??= ex.Message;
             }
             else
             {
@@ -222,7 +225,7 @@ internal sealed partial class MqttServerConnection
         {
             if (IsV5 && _disconnectCode is { } code)
             {
-                Send(new DisconnectPacket { ReasonCode = code });
+                Send(ServerDisconnect(code));
             }
 
             _signal.Set();
@@ -239,12 +242,35 @@ internal sealed partial class MqttServerConnection
             await _broker.DetachAsync(this, _session!, _client!, _will, _closeReason).ConfigureAwait(false);
             if (IsV5 && _disconnectCode is not null && _outputTask is { IsCompletedSuccessfully: true })
             {
+                // Half-close first: the client reads the DISCONNECT and then end-of-stream at once, while whatever it is
+                // still writing is drained rather than answered with a reset.
+                (_transport as IHalfClosableTransport)?.ShutdownSend();
                 await DrainInputAsync().ConfigureAwait(false);
             }
         }
 
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The DISCONNECT the server sends with <paramref name="code"/>, with a Reason String (the protocol error's text, else
+    /// <see cref="DisconnectReasonText"/>) unless that would make it larger than the client's Maximum Packet Size, which
+    /// MQTT 5.0 §3.14.2.2.3 forbids.
+    /// </summary>
+    private DisconnectPacket ServerDisconnect(MqttReasonCode code)
+    {
+        var packet = new DisconnectPacket
+        {
+            ReasonCode = code,
+            Properties = new MqttProperties { ReasonString = _disconnectText ?? DisconnectReasonText.For(code) },
+        };
+        if (MqttPacketWriter.GetSize(packet, _version) > _clientMaximumPacketSize)
+        {
+            packet.Properties = null;
+        }
+
+        return packet;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace EdgeConductor.Mqtt.Transport;
 /// flush completes when the socket took the bytes, which is the back-pressure).
 /// An idle connection costs the socket, one stream, one reader and one writer (docs/mqtt-server.md, "Memory per idle connection").
 /// </summary>
-internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadPoolWorkItem
+internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadPoolWorkItem, IHalfClosableTransport
 {
     private static readonly StreamPipeReaderOptions ReaderOptions = new(
         pool: MemoryPool<byte>.Shared, bufferSize: 4096, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
@@ -77,6 +77,19 @@ internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadP
 
     /// <summary>Runs the start action on a thread-pool thread (no allocation: the pipe is its own work item).</summary>
     public void Execute() => _run?.Invoke(this);
+
+    /// <inheritdoc />
+    public void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed or reset.
+        }
+    }
 
     /// <summary>Shuts the socket down and closes it: a pending read or flush fails with a transport exception. Safe from any thread.</summary>
     public void Abort()

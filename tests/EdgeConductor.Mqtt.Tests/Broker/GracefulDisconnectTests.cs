@@ -65,4 +65,46 @@ public sealed class GracefulDisconnectTests
         Assert.True(closed);
         Assert.Equal(MqttReasonCode.ReceiveMaximumExceeded, Assert.IsType<DisconnectPacket>(last).ReasonCode);
     }
+
+    /// <summary>
+    /// After its DISCONNECT the broker half-closes (FIN) before draining, so a client reads the reason and then
+    /// end-of-stream at once, not only when the drain ends. The drain here lasts 60 s and the client sends nothing more:
+    /// without the half-close the end-of-stream would not come within the 10 s wait.
+    /// </summary>
+    [Fact]
+    public async Task ProtocolDisconnect_HalfClosesBeforeDraining_ClientReadsReasonStringThenEndOfStream()
+    {
+        await using var test = TestBroker.Start(o => { o.MaximumPacketSize = 1024; o.DisconnectDrainTimeout = TimeSpan.FromSeconds(60); });
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, test.Port));
+        using var stream = new NetworkStream(socket);
+        await stream.WriteAsync(MqttPacketWriter.ToArray(new ConnectPacket { ProtocolVersion = MqttProtocolVersion.V500, ClientId = "half" }, MqttProtocolVersion.V500));
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        received.AddRange(buffer.AsSpan(0, n).ToArray());
+        Assert.Equal(0x20, received[0]); // CONNACK
+
+        // A PUBLISH header announcing 4 KB (above the 1 KB maximum), with only part of its body: the broker refuses it from
+        // the header and then waits for the rest while it drains.
+        var publish = MqttPacketWriter.ToArray(new PublishPacket { Topic = "t", Payload = new byte[4096] }, MqttProtocolVersion.V500);
+        await stream.WriteAsync(publish.AsMemory(0, 100));
+        received.Clear();
+        while (true)
+        {
+            n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (n == 0)
+            {
+                break; // end-of-stream while the broker is still draining: the half-close
+            }
+
+            received.AddRange(buffer.AsSpan(0, n).ToArray());
+        }
+
+        var reader = new System.Buffers.SequenceReader<byte>(new System.Buffers.ReadOnlySequence<byte>(received.ToArray()));
+        Assert.True(MqttPacketReader.TryReadPacket(ref reader, MqttProtocolVersion.V500, 1 << 20, out var packet));
+        var disconnect = Assert.IsType<DisconnectPacket>(packet);
+        Assert.Equal(MqttReasonCode.PacketTooLarge, disconnect.ReasonCode);
+        Assert.False(string.IsNullOrEmpty(disconnect.Properties?.ReasonString));
+    }
 }
