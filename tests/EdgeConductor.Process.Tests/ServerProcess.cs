@@ -86,11 +86,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as systemd, Docker and Kubernetes stop a service: the server runs its shutdown sequence.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends the signal <paramref name="name"/> (kill -NAME: TERM, HUP, …) to the server process.</summary>
+    public void Signal(string name)
     {
         if (_process is null || _process.HasExited) return;
-        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill!.WaitForExit();
     }
 
     /// <summary>The exit code once the process has exited, or null if it is still running after <paramref name="limit"/>.</summary>

@@ -66,24 +66,39 @@ public sealed class MqttServerOptions
     /// <summary>Bind address for the MQTT listeners (EC_MQTT_BIND, default all interfaces).</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
+    /// <summary>
+    /// Reads the EC_MQTT_* settings. A set value that is not a number in its range stops the start-up with an
+    /// <see cref="InvalidOperationException"/> naming the variable (an ignored typo would silently run on the default).
+    /// </summary>
     public static MqttServerOptions FromConfiguration(IConfiguration config)
     {
         var o = new MqttServerOptions();
-        if (int.TryParse(config["EC_MQTT_PORT"], out var p)) o.TcpPort = p;
-        if (int.TryParse(config["EC_MQTTS_PORT"], out var tp)) o.TlsPort = tp;
+        o.TcpPort = (int)Number(config, "EC_MQTT_PORT", 0, 65535, o.TcpPort);
+        o.TlsPort = (int)Number(config, "EC_MQTTS_PORT", 0, 65535, o.TlsPort);
         o.TlsCertificatePath = string.IsNullOrWhiteSpace(config["EC_MQTT_TLS_CERT"]) ? null : config["EC_MQTT_TLS_CERT"];
         o.TlsCertificatePassword = config["EC_MQTT_TLS_PASSWORD"];
         o.AllowAnonymous = string.Equals(config["EC_MQTT_ALLOW_ANONYMOUS"], "true", StringComparison.OrdinalIgnoreCase);
-        if (int.TryParse(config["EC_MQTT_MAX_QUEUED"], out var q) && q > 0) o.MaxQueuedMessages = q;
-        if (long.TryParse(config["EC_MQTT_MAX_QUEUED_BYTES"], out var qb) && qb >= 0) o.MaxQueuedBytes = qb;
-        if (ushort.TryParse(config["EC_MQTT_MAX_KEEPALIVE"], out var ka) && ka > 0) o.MaxKeepAliveSeconds = ka;
-        if (int.TryParse(config["EC_MQTT_SYS_INTERVAL"], out var si) && si >= 0) o.SysIntervalSeconds = si;
+        o.MaxQueuedMessages = (int)Number(config, "EC_MQTT_MAX_QUEUED", 1, int.MaxValue, o.MaxQueuedMessages);
+        o.MaxQueuedBytes = Number(config, "EC_MQTT_MAX_QUEUED_BYTES", 0, long.MaxValue, o.MaxQueuedBytes);
+        o.MaxKeepAliveSeconds = (ushort)Number(config, "EC_MQTT_MAX_KEEPALIVE", 1, ushort.MaxValue, o.MaxKeepAliveSeconds); // Server Keep Alive is 2 bytes (MQTT 5.0 §3.2.2.3.14)
+        o.SysIntervalSeconds = (int)Number(config, "EC_MQTT_SYS_INTERVAL", 0, 86400, o.SysIntervalSeconds);
         o.AclFile = string.IsNullOrWhiteSpace(config["EC_MQTT_ACL_FILE"]) ? null : config["EC_MQTT_ACL_FILE"];
         if (!string.IsNullOrWhiteSpace(config["EC_MQTT_BIND"])) o.BindAddress = config["EC_MQTT_BIND"]!;
-        if (int.TryParse(config["EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL"], out var ms) && ms > 0) o.MaxSessionsPerCredential = ms;
-        if (int.TryParse(config["EC_MQTT_MAX_SUBSCRIPTIONS"], out var mx) && mx > 0) o.MaxSubscriptionsPerSession = mx;
-        if (int.TryParse(config["EC_MQTT_MAX_FILTER_LENGTH"], out var fl) && fl > 0) o.MaxTopicFilterLength = fl;
-        if (uint.TryParse(config["EC_MQTT_SESSION_EXPIRY"], out var se) && se > 0) o.SessionExpirySeconds = se;
+        o.MaxSessionsPerCredential = (int)Number(config, "EC_MQTT_MAX_SESSIONS_PER_CREDENTIAL", 1, int.MaxValue, o.MaxSessionsPerCredential);
+        o.MaxSubscriptionsPerSession = (int)Number(config, "EC_MQTT_MAX_SUBSCRIPTIONS", 1, int.MaxValue, o.MaxSubscriptionsPerSession);
+        o.MaxTopicFilterLength = (int)Number(config, "EC_MQTT_MAX_FILTER_LENGTH", 1, 65535, o.MaxTopicFilterLength);
+        o.SessionExpirySeconds = (uint)Number(config, "EC_MQTT_SESSION_EXPIRY", 1, uint.MaxValue, o.SessionExpirySeconds);
         return o;
+    }
+
+    /// <summary>The whole number in <paramref name="name"/>, or <paramref name="fallback"/> when it is unset or blank.</summary>
+    /// <exception cref="InvalidOperationException">The value is not a whole number from <paramref name="min"/> to <paramref name="max"/>.</exception>
+    private static long Number(IConfiguration config, string name, long min, long max, long fallback)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        return long.TryParse(raw.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidOperationException($"{name} must be a whole number from {min} to {max}, not '{raw}'.");
     }
 }
