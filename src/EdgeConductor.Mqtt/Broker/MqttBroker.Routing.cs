@@ -175,8 +175,7 @@ public sealed partial class MqttBroker
                 return;
             }
 
-            session.CountDrop();
-            Metrics.MessageDropped(item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full");
+            DropForClient(session, item.QoS == MqttQualityOfService.AtMostOnce ? "queue_full_qos0" : "queue_full"); // an offline session's full queue
             return;
         }
 

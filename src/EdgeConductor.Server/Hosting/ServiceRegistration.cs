@@ -52,6 +52,7 @@ public static class ServiceRegistration
         s.AddSingleton<DeviceStore>();
         s.AddSingleton<AuditLog>();
         s.AddSingleton<PrometheusExporter>();
+        s.AddSingleton<MetricsAccess>();
         s.AddSingleton<DeviceGauges>();
         s.AddTelemetryFeatures(builder.Configuration);
         s.AddWebhooks(builder.Configuration);
@@ -110,6 +111,7 @@ public static class ServiceRegistration
         await app.Services.GetRequiredService<TokenService>().InitializeAsync(CancellationToken.None);
         await BootstrapAdmin.EnsureAsync(app.Services, log);
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<MetricsAccess>(); // a bad EC_METRICS_TOKEN stops the start-up
         app.Services.GetRequiredService<DeviceGauges>();
     }
 

@@ -32,8 +32,9 @@ public static class HealthApi
         }
     }
 
-    private static async Task<IResult> Metrics(PrometheusExporter exporter, DeviceGauges gauges, DeviceStore devices, CancellationToken ct)
+    private static async Task<IResult> Metrics(HttpContext context, MetricsAccess access, PrometheusExporter exporter, DeviceGauges gauges, DeviceStore devices, CancellationToken ct)
     {
+        access.Demand(context);
         await gauges.RefreshAsync(devices, ct);
         return TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8");
     }
