@@ -136,4 +136,56 @@ public sealed class ByteBudgetTests
         await publisher.PublishAsync("flood/after", "after", MqttQualityOfService.AtLeastOnce);
         Assert.Equal("flood/after", await ReadPublishesAsync(subscriber, 1));
     }
+
+    [Fact]
+    public async Task OfflineSessionQueueFull_DropsCountedPerClient()
+    {
+        var perClient = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "mqtt.client.messages.dropped")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var mine = false;
+            var reason = "";
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "client_id", Value: "offline-reader" }) mine = true;
+                if (tag.Key == "reason") reason = tag.Value as string ?? "";
+            }
+
+            if (mine && reason == "queue_full")
+            {
+                Interlocked.Add(ref perClient, value);
+            }
+        });
+        listener.Start();
+
+        await using var test = TestBroker.Start(o => o.MaxQueuedMessages = 10);
+        var reader = await test.ConnectAsync("offline-reader", configure: o => { o.CleanStart = false; o.SessionExpiryInterval = 3600; });
+        await reader.SubscribeAsync("offline/#", MqttQualityOfService.AtLeastOnce);
+        await reader.DisconnectAsync();
+        await reader.DisposeAsync();
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); test.Broker.ConnectedClientCount > 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10); // the broker detaches the session after reading the DISCONNECT
+        }
+
+        Assert.Equal(0, test.Broker.ConnectedClientCount);
+        var publisher = await test.ConnectAsync("pub");
+        for (var i = 0; i < 25; i++)
+        {
+            await publisher.PublishAsync("offline/x", "m" + i, MqttQualityOfService.AtLeastOnce); // routed before its PUBACK
+        }
+
+        var state = test.Broker.GetSessionQueueState("offline-reader")!.Value;
+        Assert.Equal(10, state.Queued);
+        Assert.Equal(15, state.Dropped);
+        Assert.Equal(15, Interlocked.Read(ref perClient));
+    }
 }
