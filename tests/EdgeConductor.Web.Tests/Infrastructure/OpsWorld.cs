@@ -20,6 +20,9 @@ internal sealed class OpsWorld
     public TestOrg Org { get; }
     public IPage Page { get; }
 
+    /// <summary><c>var (w, page) = await OpsWorldAsync();</c></summary>
+    public void Deconstruct(out OpsWorld world, out IPage page) => (world, page) = (this, Page);
+
     public static async Task<OpsWorld> CreateAsync(ConsoleFixture fx)
     {
         var org = await TestOrg.CreateAsync(fx.Server);
