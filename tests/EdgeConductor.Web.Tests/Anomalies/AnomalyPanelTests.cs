@@ -1,20 +1,14 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using EdgeConductor.Telemetry.Tests.Infrastructure;
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 
 namespace EdgeConductor.Web.Tests.Anomalies;
 
 /// <summary>The anomalies panel (issue 16, seed 001 "Anomaly Detection"): detected anomalies appear, filter, acknowledge one and many.</summary>
-public sealed class AnomalyPanelTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class AnomalyPanelTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     [Fact]
     public async Task Anomalies_appear_in_the_panel_filter_by_field_and_are_acknowledged_one_and_many()
     {
-        var w = await OpsWorld.CreateAsync(fx);
-        var page = w.Page;
+        var (w, page) = await OpsWorldAsync();
         var device = await w.DeviceAsync();
         // 29 steady readings one minute apart (the baseline window), then one reading far off on three fields.
         var ts = DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds() / 60_000 * 60_000;

@@ -1,24 +1,18 @@
-using System.Text.RegularExpressions;
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace EdgeConductor.Web.Tests.Console;
 
 /// <summary>
 /// Tests that move the server's clock (their own server): silent token refresh, an expired session back to sign-in with
 /// a message, an expired claim link.
 /// </summary>
-public sealed class ClockTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class ClockTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     [Fact]
     public async Task Access_token_past_its_lifetime_is_refreshed_silently_and_the_cookie_rotated()
     {
-        var user = await fx.CreateUserAsync("org_admin");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, user);
+        var user = await Fx.CreateUserAsync("org_admin");
+        var page = await SignedInAsync(user);
         var before = (await page.Context.CookiesAsync()).Single(c => c.Name == "ec_console").Value;
-        fx.Server.Clock.Advance(TimeSpan.FromMinutes(20)); // access tokens live 15 minutes
+        Fx.Server.Clock.Advance(TimeSpan.FromMinutes(20)); // access tokens live 15 minutes
         await page.GotoAsync("/org");
         await Expect(page.GetByText("Signed in as")).ToContainTextAsync(user.Email);
         var after = (await page.Context.CookiesAsync()).Single(c => c.Name == "ec_console").Value;
@@ -29,10 +23,9 @@ public sealed class ClockTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
     [Fact]
     public async Task Expired_session_goes_back_to_sign_in_with_a_message()
     {
-        var user = await fx.CreateUserAsync("customer");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, user);
-        fx.Server.Clock.Advance(TimeSpan.FromDays(31)); // past the refresh token's and the cookie's 30 days
+        var user = await Fx.CreateUserAsync("customer");
+        var page = await SignedInAsync(user);
+        Fx.Server.Clock.Advance(TimeSpan.FromDays(31)); // past the refresh token's and the cookie's 30 days
         await page.GotoAsync("/portal");
         await Expect(page).ToHaveURLAsync(new Regex("/login\\?.*expired=1"));
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your session has expired");
@@ -43,13 +36,13 @@ public sealed class ClockTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture
     [Fact]
     public async Task Expired_claim_link_says_so()
     {
-        var (orgId, _) = await fx.CreateOrgAsync();
-        var roomId = await fx.CreateRoomAsync(orgId);
-        var link = await fx.CreateClaimLinkAsync(orgId, roomId, expiresInMinutes: 5);
-        var page = await fx.NewPageAsync();
+        var (orgId, _) = await Fx.CreateOrgAsync();
+        var roomId = await Fx.CreateRoomAsync(orgId);
+        var link = await Fx.CreateClaimLinkAsync(orgId, roomId, expiresInMinutes: 5);
+        var page = await NewPageAsync();
         await page.GotoAsync(link.Path);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Register and claim" })).ToBeVisibleAsync();
-        fx.Server.Clock.Advance(TimeSpan.FromMinutes(6));
+        Fx.Server.Clock.Advance(TimeSpan.FromMinutes(6));
         await page.GotoAsync(link.Path);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("has expired");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Register and claim" })).ToHaveCountAsync(0);

@@ -1,12 +1,7 @@
-using System.Text.RegularExpressions;
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace EdgeConductor.Web.Tests.Console;
 
 /// <summary>Sign-in, role routing (seed 001 "Multi-Tenant"), "not allowed" for another role's area, sign-out.</summary>
-public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class SignInTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     [Theory]
     [InlineData("super_admin", "/", "Platform")]
@@ -15,9 +10,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [InlineData("partner", "/partner", "Customer orgs")]
     public async Task Each_role_lands_on_its_home(string role, string home, string? heading)
     {
-        var user = await fx.CreateUserAsync(role);
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, user);
+        var user = await Fx.CreateUserAsync(role);
+        var page = await SignedInAsync(user);
         Assert.Equal(home, new Uri(page.Url).AbsolutePath);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         if (heading is not null) await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(heading);
@@ -29,9 +23,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Tenant_lands_on_room_view_path()
     {
-        var tenant = await fx.CreateUserAsync("tenant");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, tenant);
+        var tenant = await Fx.CreateUserAsync("tenant");
+        var page = await SignedInAsync(tenant);
         Assert.Equal("/portal/room", new Uri(page.Url).AbsolutePath);
         await page.Context.CloseAsync();
     }
@@ -39,9 +32,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Tenant_opening_org_area_gets_not_allowed_and_no_org_data()
     {
-        var tenant = await fx.CreateUserAsync("tenant");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, tenant);
+        var tenant = await Fx.CreateUserAsync("tenant");
+        var page = await SignedInAsync(tenant);
         var response = await page.GotoAsync("/org");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
         Assert.Equal("/not-allowed", new Uri(page.Url).AbsolutePath);
@@ -54,9 +46,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Org_admin_opening_platform_root_is_sent_to_org_and_partner_area_is_not_allowed()
     {
-        var admin = await fx.CreateUserAsync("org_admin");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, admin);
+        var admin = await Fx.CreateUserAsync("org_admin");
+        var page = await SignedInAsync(admin);
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/org$"));
         await page.GotoAsync("/partner");
@@ -67,8 +58,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Anonymous_visitor_is_sent_to_sign_in_and_back_afterwards()
     {
-        var customer = await fx.CreateUserAsync("customer");
-        var page = await fx.NewPageAsync();
+        var customer = await Fx.CreateUserAsync("customer");
+        var page = await NewPageAsync();
         await page.GotoAsync("/portal");
         await Expect(page).ToHaveURLAsync(new Regex("/login\\?ReturnUrl=%2Fportal"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
@@ -83,8 +74,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Wrong_password_says_so_and_sets_no_session()
     {
-        var user = await fx.CreateUserAsync("customer");
-        var page = await fx.NewPageAsync();
+        var user = await Fx.CreateUserAsync("customer");
+        var page = await NewPageAsync();
         await page.GotoAsync("/login");
         await page.GetByLabel("E-mail").FillAsync(user.Email);
         await page.GetByLabel("Password").FillAsync("not-the-password");
@@ -98,9 +89,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Session_cookie_is_http_only_and_same_site_lax()
     {
-        var user = await fx.CreateUserAsync("customer");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, user);
+        var user = await Fx.CreateUserAsync("customer");
+        var page = await SignedInAsync(user);
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "ec_console");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
@@ -112,9 +102,8 @@ public sealed class SignInTests(ConsoleFixture fx) : IClassFixture<ConsoleFixtur
     [Fact]
     public async Task Sign_out_ends_the_session()
     {
-        var user = await fx.CreateUserAsync("customer");
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, user);
+        var user = await Fx.CreateUserAsync("customer");
+        var page = await SignedInAsync(user);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("You have signed out");
         await page.GotoAsync("/portal");

@@ -1,14 +1,10 @@
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace EdgeConductor.Web.Tests.Console;
 
 /// <summary>
 /// White-label per org (seed 001 "Partner Portal"): org B's colour, logo and product name on everything its users see,
 /// already in the first response (no flash); org A keeps the default; org B's custom domain brands the sign-in page.
 /// </summary>
-public sealed class WhiteLabelTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class WhiteLabelTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     private const string DefaultPrimary = "rgba(21,101,192,1)";
     private const string OrgBPrimary = "rgba(15,118,110,1)";
@@ -18,12 +14,12 @@ public sealed class WhiteLabelTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
 
     private async Task<(ConsoleUserAccount A, ConsoleUserAccount B, string Domain, string Logo)> TwoOrgsAsync()
     {
-        var (orgA, _) = await fx.CreateOrgAsync();
-        var (orgB, _) = await fx.CreateOrgAsync();
+        var (orgA, _) = await Fx.CreateOrgAsync();
+        var (orgB, _) = await Fx.CreateOrgAsync();
         var domain = $"org-b-{Guid.NewGuid().ToString("N")[..6]}.{Browser.TestDomain}";
-        var logo = new Uri(fx.BaseUri, "_content/EdgeConductor.Web/logo.svg?brand=org-b").ToString();
-        await fx.PatchOrgAsync(orgB, new { primary_color = "#0F766E", logo_url = logo, product = "Acme Climate", custom_domain = domain });
-        return (await fx.CreateUserAsync("org_admin", orgA), await fx.CreateUserAsync("org_admin", orgB), domain, logo);
+        var logo = new Uri(Fx.BaseUri, "_content/EdgeConductor.Web/logo.svg?brand=org-b").ToString();
+        await Fx.PatchOrgAsync(orgB, new { primary_color = "#0F766E", logo_url = logo, product = "Acme Climate", custom_domain = domain });
+        return (await Fx.CreateUserAsync("org_admin", orgA), await Fx.CreateUserAsync("org_admin", orgB), domain, logo);
     }
 
     [Fact]
@@ -31,22 +27,20 @@ public sealed class WhiteLabelTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
     {
         var (a, b, _, logo) = await TwoOrgsAsync();
 
-        var pageB = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(pageB, b);
+        var pageB = await SignedInAsync(b);
         await Expect(pageB.GetByTestId("product-name")).ToHaveTextAsync("Acme Climate");
         await Expect(pageB.GetByTestId("brand-logo")).ToHaveAttributeAsync("src", logo);
         Assert.Equal(OrgBPrimary, await PrimaryVarAsync(pageB));
         // No flash: the server-rendered first response already carries org B's palette.
-        var html = await (await pageB.Context.APIRequest.GetAsync(new Uri(fx.BaseUri, "org").ToString())).TextAsync();
+        var html = await (await pageB.Context.APIRequest.GetAsync(new Uri(Fx.BaseUri, "org").ToString())).TextAsync();
         Assert.Contains("--mud-palette-primary: " + OrgBPrimary, html);
         await Screenshots.TakeAsync(pageB, "white-label-org-b");
 
-        var pageA = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(pageA, a);
+        var pageA = await SignedInAsync(a);
         await Expect(pageA.GetByTestId("product-name")).ToHaveTextAsync("EdgeConductor");
         await Expect(pageA.GetByTestId("brand-logo")).Not.ToHaveAttributeAsync("src", logo);
         Assert.Equal(DefaultPrimary, await PrimaryVarAsync(pageA));
-        var htmlA = await (await pageA.Context.APIRequest.GetAsync(new Uri(fx.BaseUri, "org").ToString())).TextAsync();
+        var htmlA = await (await pageA.Context.APIRequest.GetAsync(new Uri(Fx.BaseUri, "org").ToString())).TextAsync();
         Assert.DoesNotContain(OrgBPrimary, htmlA);
         await pageA.Context.CloseAsync();
         await pageB.Context.CloseAsync();
@@ -56,8 +50,8 @@ public sealed class WhiteLabelTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
     public async Task Sign_in_page_on_org_B_custom_domain_shows_org_B_branding_and_elsewhere_the_default()
     {
         var (_, b, domain, logo) = await TwoOrgsAsync();
-        var page = await fx.NewPageAsync();
-        await page.GotoAsync($"http://{domain}:{fx.Server.HttpPort}/login");
+        var page = await NewPageAsync();
+        await page.GotoAsync($"http://{domain}:{Fx.Server.HttpPort}/login");
         await Expect(page.GetByTestId("product-name")).ToHaveTextAsync("Acme Climate");
         await Expect(page.GetByTestId("brand-logo")).ToHaveAttributeAsync("src", logo);
         Assert.Equal(OrgBPrimary, await PrimaryVarAsync(page));
@@ -71,12 +65,12 @@ public sealed class WhiteLabelTests(ConsoleFixture fx) : IClassFixture<ConsoleFi
         Assert.Equal(domain, new Uri(page.Url).Host);
         Assert.Equal(OrgBPrimary, await PrimaryVarAsync(page));
 
-        var plain = await fx.NewPageAsync();
+        var plain = await NewPageAsync();
         await plain.GotoAsync("/login");
         await Expect(plain.GetByTestId("product-name")).ToHaveTextAsync("EdgeConductor");
         Assert.Equal(DefaultPrimary, await PrimaryVarAsync(plain));
-        var other = await fx.NewPageAsync();
-        await other.GotoAsync($"http://unknown-{Guid.NewGuid().ToString("N")[..6]}.{Browser.TestDomain}:{fx.Server.HttpPort}/login");
+        var other = await NewPageAsync();
+        await other.GotoAsync($"http://unknown-{Guid.NewGuid().ToString("N")[..6]}.{Browser.TestDomain}:{Fx.Server.HttpPort}/login");
         await Expect(other.GetByTestId("product-name")).ToHaveTextAsync("EdgeConductor");
         await page.Context.CloseAsync();
         await plain.Context.CloseAsync();

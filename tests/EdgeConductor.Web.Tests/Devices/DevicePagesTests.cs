@@ -1,10 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using EdgeConductor.Telemetry.Tests.Infrastructure;
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 
 namespace EdgeConductor.Web.Tests.Devices;
 
@@ -12,17 +7,16 @@ namespace EdgeConductor.Web.Tests.Devices;
 /// The console's device pages against the real server, with real devices: mosquitto_pub publishing over MQTT as the
 /// device (its serial and secret), the org admin in chromium. No sleeps: web-first assertions with timeouts.
 /// </summary>
-public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class DevicePagesTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     private static readonly LocatorAssertionsToContainTextOptions Within2s = new() { Timeout = 2_000 };
 
     private async Task<(TestOrg Org, IPage Page)> OrgAdminAsync()
     {
         ExternalTool.RequireMosquitto();
-        var org = await TestOrg.CreateAsync(fx.Server);
-        var admin = await fx.CreateUserAsync("org_admin", org.Id);
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, admin);
+        var org = await TestOrg.CreateAsync(Fx.Server);
+        var admin = await Fx.CreateUserAsync("org_admin", org.Id);
+        var page = await SignedInAsync(admin);
         return (org, page);
     }
 
@@ -242,9 +236,9 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
         await Screenshots.TakeAsync(page, "device-secret-once");
 
         // The new secret is the device's MQTT password now; the old one is refused.
-        var ok = await Mosquitto.PublishAsync(Mosquitto.Connect(fx.Server, serial, rotated), $"devices/{serial}/telemetry", """{"temp":19}""");
+        var ok = await Mosquitto.PublishAsync(Mosquitto.Connect(Fx.Server, serial, rotated), $"devices/{serial}/telemetry", """{"temp":19}""");
         Assert.True(ok.ExitCode == 0, ok.ToString());
-        var refused = await Mosquitto.PublishAsync(Mosquitto.Connect(fx.Server, serial, first), $"devices/{serial}/telemetry", """{"temp":19}""");
+        var refused = await Mosquitto.PublishAsync(Mosquitto.Connect(Fx.Server, serial, first), $"devices/{serial}/telemetry", """{"temp":19}""");
         Assert.NotEqual(0, refused.ExitCode);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "I have stored it" }).ClickAsync();
@@ -258,14 +252,13 @@ public sealed class DevicePagesTests(ConsoleFixture fx) : IClassFixture<ConsoleF
     public async Task Room_tenant_sees_the_rooms_climate_read_only()
     {
         ExternalTool.RequireMosquitto();
-        var org = await TestOrg.CreateAsync(fx.Server);
-        var roomId = await fx.CreateRoomAsync(org.Id, "Suite 4");
+        var org = await TestOrg.CreateAsync(Fx.Server);
+        var roomId = await Fx.CreateRoomAsync(org.Id, "Suite 4");
         var device = await org.DeviceAsync("EC-ROOM");
         await org.Http.PatchAsync($"devices/{device.Serial}", JsonContent(new { room_id = roomId }));
         await PublishAsync(device, "telemetry", """{"temp":22.4,"hum":47,"co2":640}""");
-        var tenant = await fx.CreateUserAsync("tenant", org.Id, roomId);
-        var page = await fx.NewPageAsync();
-        await ConsoleFixture.SignInAsync(page, tenant);
+        var tenant = await Fx.CreateUserAsync("tenant", org.Id, roomId);
+        var page = await SignedInAsync(tenant);
         await Expect(page).ToHaveURLAsync(new Regex("/portal/room$"));
 
         await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Temperature" })).ToContainTextAsync("22.4");

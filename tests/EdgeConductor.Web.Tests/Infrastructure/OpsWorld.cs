@@ -11,14 +11,21 @@ namespace EdgeConductor.Web.Tests.Infrastructure;
 /// </summary>
 internal sealed class OpsWorld
 {
-    private OpsWorld(TestOrg org, IPage page)
+    private OpsWorld(TestOrg org, ConsoleUserAccount admin, IPage page)
     {
         Org = org;
+        Admin = admin;
         Page = page;
     }
 
     public TestOrg Org { get; }
+
+    /// <summary>The org admin signed in on <see cref="Page"/>.</summary>
+    public ConsoleUserAccount Admin { get; }
     public IPage Page { get; }
+
+    /// <summary><c>var (w, page) = await OpsWorldAsync();</c></summary>
+    public void Deconstruct(out OpsWorld world, out IPage page) => (world, page) = (this, Page);
 
     public static async Task<OpsWorld> CreateAsync(ConsoleFixture fx)
     {
@@ -26,7 +33,7 @@ internal sealed class OpsWorld
         var admin = await fx.CreateUserAsync("org_admin", org.Id);
         var page = await fx.NewPageAsync();
         await ConsoleFixture.SignInAsync(page, admin);
-        return new OpsWorld(org, page);
+        return new OpsWorld(org, admin, page);
     }
 
     /// <summary>A device of <paramref name="productType"/> running <paramref name="fwVersion"/>.</summary>

@@ -1,19 +1,12 @@
-using System.Text.RegularExpressions;
-using EdgeConductor.Telemetry.Tests.Infrastructure;
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace EdgeConductor.Web.Tests.Rules;
 
 /// <summary>Rules pages (issue 16, seed 001 "Rules Engine"): create in the UI, validation next to the field, fire on a reading, dry run.</summary>
-public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class RuleConsoleTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     [Fact]
     public async Task Threshold_rule_created_in_the_UI_fires_on_a_reading_and_the_device_receives_the_action()
     {
-        var w = await OpsWorld.CreateAsync(fx);
-        var page = w.Page;
+        var (w, page) = await OpsWorldAsync();
         var device = await w.DeviceAsync();
         await w.ReadingsAsync(device, """{"co2":600,"temp":21.5}""");
 
@@ -74,8 +67,7 @@ public sealed class RuleConsoleTests(ConsoleFixture fx) : IClassFixture<ConsoleF
     [Fact]
     public async Task Validation_message_from_the_API_is_shown_next_to_its_field_and_nothing_is_created()
     {
-        var w = await OpsWorld.CreateAsync(fx);
-        var page = w.Page;
+        var (w, page) = await OpsWorldAsync();
         await w.OpenAsync("/org/rules/new");
         await page.GetByLabel("Name").FillAsync("Bad value");
         await page.GetByLabel("Field", new() { Exact = true }).FillAsync("co2");

@@ -1,17 +1,12 @@
-using EdgeConductor.Web.Tests.Infrastructure;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace EdgeConductor.Web.Tests.Settings;
 
 /// <summary>Notification e-mail settings (issue 16): kinds saved through the API; the test e-mail says clearly when SMTP is not configured.</summary>
-public sealed class NotificationSettingsTests(ConsoleFixture fx) : IClassFixture<ConsoleFixture>
+public sealed class NotificationSettingsTests(ConsoleFixture fx) : ConsoleTest(fx)
 {
     [Fact]
     public async Task Kinds_are_saved_and_test_email_without_smtp_says_it_is_not_configured()
     {
-        var w = await OpsWorld.CreateAsync(fx);
-        var page = w.Page;
+        var (w, page) = await OpsWorldAsync();
         await w.OpenAsync("/settings/notifications");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Notification settings" })).ToBeVisibleAsync();
         await page.GetByLabel("Send me notification e-mails").CheckAsync();

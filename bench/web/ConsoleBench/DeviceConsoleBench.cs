@@ -3,33 +3,38 @@ using System.Net;
 using EdgeConductor.Telemetry.Tests.Infrastructure;
 using EdgeConductor.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
-namespace EdgeConductor.Web.Tests.Devices;
-
-/// <summary>A fact that runs only when EC_BENCH_WEB=1 (bench/web/run.sh); skipped in normal test runs.</summary>
-public sealed class BenchFactAttribute : FactAttribute
-{
-    public BenchFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("EC_BENCH_WEB") != "1") Skip = "benchmark: run bench/web/run.sh (EC_BENCH_WEB=1)";
-    }
-}
+namespace EdgeConductor.Bench.Web;
 
 /// <summary>
 /// The console's speed targets of issue 15, measured in chromium against the real server: first page of the device
 /// list with 5,000 devices (&lt; 1 s), device page first paint (&lt; 1 s), live update latency from a committed reading to
-/// the card showing it (&lt; 1 s). Prints the figures and writes them to EC_BENCH_OUT (default TestResults/bench-web.txt).
+/// the card showing it (&lt; 1 s). Times are wall-clock milliseconds from <see cref="Stopwatch"/>; medians of
+/// <see cref="Runs"/> (list, device page) and <see cref="LiveSamples"/> (live update) samples.
 /// </summary>
-public sealed class DeviceConsoleBench(ConsoleFixture fx, ITestOutputHelper output) : IClassFixture<ConsoleFixture>
+internal static class DeviceConsoleBench
 {
     private const int Devices = 5000;
     private const int Runs = 5;
     private const int LiveSamples = 20;
 
-    [BenchFact]
-    public async Task Device_list_device_page_and_live_latency()
+    /// <summary>Runs the bench on a new server and chromium and returns the report (one line per figure).</summary>
+    public static async Task<string> RunAsync()
+    {
+        var fx = new ConsoleFixture();
+        await fx.InitializeAsync();
+        try
+        {
+            return await MeasureAsync(fx);
+        }
+        finally
+        {
+            await fx.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> MeasureAsync(ConsoleFixture fx)
     {
         var org = await TestOrg.CreateAsync(fx.Server);
         var register = Stopwatch.StartNew();
@@ -75,18 +80,14 @@ public sealed class DeviceConsoleBench(ConsoleFixture fx, ITestOutputHelper outp
             await Expect(card).ToContainTextAsync(text, new() { Timeout = 5_000 });
             live.Add(sw.Elapsed.TotalMilliseconds);
         }
+        await page.Context.CloseAsync();
 
-        var report = string.Join('\n',
+        return string.Join('\n',
             $"EdgeConductor console bench ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, chromium headless)",
             $"setup: {Devices} devices registered in {register.Elapsed.TotalSeconds:0.0} s",
             Line("device list first page (5,000 devices, navigation → first row + total)", list),
             Line("device page first paint (navigation → live cards)", detail),
             Line("live update (reading committed → card shows it)", live));
-        output.WriteLine(report);
-        var file = Environment.GetEnvironmentVariable("EC_BENCH_OUT") is { Length: > 0 } f ? f : Path.Combine(Screenshots.Folder, "..", "bench-web.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        await File.WriteAllTextAsync(file, report + "\n");
-        Assert.Equal(Runs, list.Count);
     }
 
     private static string Line(string what, List<double> ms)
