@@ -112,6 +112,21 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
     }
 
     [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public async Task Register_DotSegmentSerial_Returns400NamingSerialNo(string serial)
+    {
+        var (_, c) = await OrgWithKeyAsync();
+        // Control: dots are allowed elsewhere in a serial, and such a device is addressable by its URL.
+        var dotted = "..." + Unique.Serial("D") + ".";
+        await c.PostJsonAsync($"{Devices}/register", Reg(dotted)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(dotted, (await c.GetAsync($"{Devices}/{dotted}").ExpectAsync(HttpStatusCode.OK)).Str("serial_no"));
+
+        var p = await c.PostJsonAsync($"{Devices}/register", Reg(serial)).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(p.GetProperty("errors").TryGetProperty("serial_no", out _));
+    }
+
+    [Theory]
     [InlineData("{\"serial_no\": \"EC-1\", ")]
     [InlineData("not json at all")]
     [InlineData("{\"serial_no\": 12345, \"product_type\": \"x\"}")]
