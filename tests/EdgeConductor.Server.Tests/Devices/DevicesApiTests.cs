@@ -111,6 +111,19 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
         Assert.True(p.GetProperty("errors").TryGetProperty("serial_no", out _));
     }
 
+    [Fact]
+    public async Task Store_Register_RefusesASerialTheRuleRefuses_WhateverTheCaller()
+    {
+        var store = Server.Services.GetRequiredService<DeviceStore>();
+        var (outcome, _, _) = await store.RegisterAsync(Unique.Serial("STORE"), "EC-CLIMATE-V1", null, null, CancellationToken.None); // control
+        Assert.Equal(DeviceStore.RegisterOutcome.Created, outcome);
+        foreach (var bad in new[] { ".", "..", "a/b" })
+        {
+            var ex = await Assert.ThrowsAsync<EdgeConductor.Server.Errors.ApiException>(() => store.RegisterAsync(bad, "EC-CLIMATE-V1", null, null, CancellationToken.None));
+            Assert.True(ex.Errors!.ContainsKey("serial_no"));
+        }
+    }
+
     [Theory]
     [InlineData(".")]
     [InlineData("..")]
