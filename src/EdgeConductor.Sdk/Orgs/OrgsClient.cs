@@ -6,16 +6,19 @@ namespace EdgeConductor.Sdk.Orgs;
 public sealed class OrgsClient
 {
     private readonly ApiTransport _api;
+    private readonly ApiCollection<Org> _orgs;
 
-    internal OrgsClient(ApiTransport api) => _api = api;
+    internal OrgsClient(ApiTransport api)
+    {
+        _api = api;
+        _orgs = new ApiCollection<Org>(api, "orgs");
+    }
 
     /// <summary>All organizations the caller has access to (an API key sees its own org).</summary>
-    public Task<IReadOnlyList<Org>> ListAsync(CancellationToken cancellationToken = default) =>
-        _api.SendAsync<IReadOnlyList<Org>>(HttpMethod.Get, "orgs?limit=1000", null, true, cancellationToken);
+    public Task<IReadOnlyList<Org>> ListAsync(CancellationToken cancellationToken = default) => _orgs.ListAsync(cancellationToken);
 
     /// <summary>One org, including its white-label settings.</summary>
-    public Task<Org> GetAsync(string orgId, CancellationToken cancellationToken = default) =>
-        _api.SendAsync<Org>(HttpMethod.Get, "orgs/" + ApiTransport.Segment(orgId), null, true, cancellationToken);
+    public Task<Org> GetAsync(string orgId, CancellationToken cancellationToken = default) => _orgs.GetAsync(orgId, cancellationToken);
 
     /// <summary>Creates an org. Only super admins and partners may; an org API key gets 403.</summary>
     public Task<Org> CreateAsync(CreateOrgRequest request, CancellationToken cancellationToken = default)
@@ -29,30 +32,30 @@ public sealed class OrgsClient
 
     /// <summary>All rooms / zones of an org.</summary>
     public Task<IReadOnlyList<Room>> RoomsAsync(string orgId, CancellationToken cancellationToken = default) =>
-        _api.SendAsync<IReadOnlyList<Room>>(HttpMethod.Get, $"orgs/{ApiTransport.Segment(orgId)}/rooms", null, true, cancellationToken);
+        _api.SendAsync<IReadOnlyList<Room>>(HttpMethod.Get, _orgs.Member(orgId, "rooms"), null, true, cancellationToken);
 
     /// <summary>Creates a room in an org.</summary>
     public Task<Room> CreateRoomAsync(string orgId, CreateRoomRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _api.SendAsync<Room>(HttpMethod.Post, $"orgs/{ApiTransport.Segment(orgId)}/rooms", request, false, cancellationToken);
+        return _api.SendAsync<Room>(HttpMethod.Post, _orgs.Member(orgId, "rooms"), request, false, cancellationToken);
     }
 
     /// <summary>Changes an org's settings (white-label, time zone, name); org admins of the org, its partner, super admins.</summary>
     public Task<Org> UpdateAsync(string orgId, OrgUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return _api.SendAsync<Org>(HttpMethod.Patch, "orgs/" + ApiTransport.Segment(orgId), update, false, cancellationToken);
+        return _api.SendAsync<Org>(HttpMethod.Patch, _orgs.Member(orgId), update, false, cancellationToken);
     }
 
     /// <summary>The users of an org (managers only).</summary>
     public Task<IReadOnlyList<Auth.User>> UsersAsync(string orgId, CancellationToken cancellationToken = default) =>
-        _api.SendAsync<IReadOnlyList<Auth.User>>(HttpMethod.Get, $"orgs/{ApiTransport.Segment(orgId)}/users", null, true, cancellationToken);
+        _api.SendAsync<IReadOnlyList<Auth.User>>(HttpMethod.Get, _orgs.Member(orgId, "users"), null, true, cancellationToken);
 
     /// <summary>Creates a user in an org with a role and an initial password (managers only; 409 if the e-mail is taken).</summary>
     public Task<Auth.User> CreateUserAsync(string orgId, CreateUserRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _api.SendAsync<Auth.User>(HttpMethod.Post, $"orgs/{ApiTransport.Segment(orgId)}/users", request, false, cancellationToken);
+        return _api.SendAsync<Auth.User>(HttpMethod.Post, _orgs.Member(orgId, "users"), request, false, cancellationToken);
     }
 }

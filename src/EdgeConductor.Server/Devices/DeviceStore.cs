@@ -15,11 +15,13 @@ public sealed class DeviceStore(Database db, TimeProvider clock)
 
     /// <summary>
     /// Registers a serial into <paramref name="orgId"/>. Idempotent: the same serial in the same org returns the existing
-    /// device (no secret). Race-safe: the unique index decides between concurrent registrations.
+    /// device (no secret). Race-safe: the unique index decides between concurrent registrations. The serial must follow
+    /// <see cref="SerialNumber"/> (checked here too, so no caller can store one it lets through: 400 naming serial_no).
     /// </summary>
     public async Task<(RegisterOutcome Outcome, DeviceRecord Device, string? Secret)> RegisterAsync(
         string serial, string productType, string? fwVersion, string? orgId, CancellationToken ct)
     {
+        SerialNumber.Validate(serial);
         var now = clock.Ms();
         var secret = "ds_" + Secrets.NewToken();
         var device = new DeviceRecord

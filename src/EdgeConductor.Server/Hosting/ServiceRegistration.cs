@@ -31,6 +31,7 @@ public static class ServiceRegistration
         var options = EcOptions.FromConfiguration(builder.Configuration);
         var s = builder.Services;
         s.AddSingleton(options);
+        s.TryAddSingleton(PublicUrlOptions.FromConfiguration(builder.Configuration)); // EC_PUBLIC_URL, read once: OTA and notifications
         s.TryAddSingleton(TimeProvider.System);
         s.AddSingleton(sp => Database.Create(options.DataDir, options.Database, options.SqliteSynchronous,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeConductor.Storage")));

@@ -39,9 +39,6 @@ public sealed class NotificationOptions
     /// <summary>EC_SMTP_TLS = none | starttls | tls (default starttls).</summary>
     public SmtpTls Tls { get; set; } = SmtpTls.StartTls;
 
-    /// <summary>The console's public base URL (EC_PUBLIC_URL), used for links to devices in e-mails; none when empty.</summary>
-    public string? PublicUrl { get; set; }
-
     /// <summary>Notifications for one recipient within this window are sent as one e-mail (EC_NOTIFY_EMAIL_WINDOW, seconds; default 60).</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -69,7 +66,7 @@ public sealed class NotificationOptions
     /// <summary>The port used: <see cref="SmtpPort"/>, or the default for <see cref="Tls"/>.</summary>
     public int EffectivePort => SmtpPort > 0 ? SmtpPort : Tls switch { SmtpTls.Tls => 465, SmtpTls.StartTls => 587, _ => 25 };
 
-    /// <summary>Reads the EC_SMTP_*, EC_PUBLIC_URL and EC_NOTIFY_EMAIL_* settings; throws on a malformed value (fail at start).</summary>
+    /// <summary>Reads the EC_SMTP_* and EC_NOTIFY_EMAIL_* settings (EC_PUBLIC_URL, for the links: <see cref="Hosting.PublicUrlOptions"/>); throws on a malformed value (fail at start).</summary>
     public static NotificationOptions FromConfiguration(IConfiguration config)
     {
         var o = new NotificationOptions { SmtpHost = NonEmpty(config["EC_SMTP_HOST"]) };
@@ -88,7 +85,6 @@ public sealed class NotificationOptions
             "tls" => SmtpTls.Tls,
             var other => throw new InvalidOperationException($"EC_SMTP_TLS must be none, starttls or tls, not '{other}'."),
         };
-        o.PublicUrl = NonEmpty(config["EC_PUBLIC_URL"])?.TrimEnd('/');
         if (NonEmpty(config["EC_NOTIFY_EMAIL_WINDOW"]) is { } w)
             o.BatchWindow = int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s <= 3600
                 ? TimeSpan.FromSeconds(s) : throw new InvalidOperationException($"EC_NOTIFY_EMAIL_WINDOW must be 0..3600 seconds, not '{w}'.");

@@ -1,6 +1,7 @@
 using EdgeConductor.Server.Auth;
 using EdgeConductor.Server.Common;
 using EdgeConductor.Server.Errors;
+using EdgeConductor.Server.Hosting;
 using EdgeConductor.Server.Live;
 using EdgeConductor.Server.Notifications.Email;
 using EdgeConductor.Server.Tenancy;
@@ -98,7 +99,7 @@ public static class NotificationsApi
     }
 
     private static async Task<IResult> TestEmail(string orgId, TestEmailRequest? body, RequestContext ctx, NotificationOptions options,
-        SmtpEmailSender sender, UserStore users, TimeProvider clock, ILoggerFactory logs)
+        PublicUrlOptions publicUrl, SmtpEmailSender sender, UserStore users, TimeProvider clock, ILoggerFactory logs)
     {
         var org = await ctx.RequireManagedOrgAsync(orgId);
         if (!options.EmailEnabled)
@@ -115,7 +116,7 @@ public static class NotificationsApi
             """{"field":"co2","value":1840,"baseline":1103,"deviation_pct":66.8,"severity":"warning","detector":"rolling_mean"}""",
             clock.Ms());
         var message = NotificationEmailComposer.Compose(sender.From, to, new EmailBrand(org.Name, org.PrimaryColor), [sample],
-            new Dictionary<string, int>(), options.PublicUrl);
+            new Dictionary<string, int>(), publicUrl.BaseUrl);
         message.Subject = "Test e-mail from EdgeConductor: " + message.Subject;
         try
         {

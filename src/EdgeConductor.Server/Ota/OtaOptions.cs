@@ -2,7 +2,7 @@ namespace EdgeConductor.Server.Ota;
 
 /// <summary>
 /// OTA settings (README configuration table, docs/ota.md): the upload size limit, the lifetime of signed download URLs,
-/// the public base URL devices download from, the per-phase device timeouts and the retry count.
+/// the per-phase device timeouts and the retry count.
 /// </summary>
 public sealed class OtaOptions
 {
@@ -11,12 +11,6 @@ public sealed class OtaOptions
 
     /// <summary>How long a signed download URL is valid (EC_OTA_URL_TTL_SECONDS), default 1 hour.</summary>
     public TimeSpan DownloadUrlLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// The server's address as devices reach it, e.g. <c>https://iot.example.com</c> (EC_PUBLIC_URL). Empty: the first
-    /// address Kestrel listens on (fine on a LAN, wrong behind a proxy).
-    /// </summary>
-    public string? PublicUrl { get; set; }
 
     /// <summary>A device sent the update must start downloading (report <c>downloading</c> or fetch the file) within this (10 min).</summary>
     public TimeSpan SentTimeout { get; set; } = TimeSpan.FromMinutes(10);
@@ -62,8 +56,6 @@ public sealed class OtaOptions
         if (long.TryParse(config["EC_OTA_MAX_FIRMWARE_BYTES"], out var max) && max > 0) o.MaxFirmwareBytes = max;
         if (int.TryParse(config["EC_OTA_URL_TTL_SECONDS"], out var ttl) && ttl > 0) o.DownloadUrlLifetime = TimeSpan.FromSeconds(ttl);
         if (int.TryParse(config["EC_OTA_MAX_ATTEMPTS"], out var attempts) && attempts > 0) o.MaxAttempts = attempts;
-        var url = config["EC_PUBLIC_URL"];
-        if (!string.IsNullOrWhiteSpace(url)) o.PublicUrl = url.TrimEnd('/');
         return o;
     }
 }

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using EdgeConductor.Server.Hosting;
 
 namespace EdgeConductor.Server.Ota;
 
 /// <summary>
-/// Download addresses: <see cref="OtaOptions.PublicUrl"/> (EC_PUBLIC_URL) when set, else the first HTTP address the
-/// server listens on (a wildcard host becomes the machine's host name).
+/// Download addresses: <see cref="PublicUrlOptions.BaseUrl"/> (EC_PUBLIC_URL) when set, else the first HTTP address the
+/// server listens on (a wildcard host becomes the machine's host name; fine on a LAN, wrong behind a proxy).
 /// </summary>
-public sealed class OtaUrls(OtaOptions options, IServiceProvider services, DownloadToken tokens)
+public sealed class OtaUrls(PublicUrlOptions publicUrl, IServiceProvider services, DownloadToken tokens)
 {
     /// <summary>The download path of a release under the API root.</summary>
     public static string Path(string firmwareId) => $"/api/v1/firmware/{firmwareId}/download";
@@ -21,7 +22,7 @@ public sealed class OtaUrls(OtaOptions options, IServiceProvider services, Downl
 
     private string Base()
     {
-        if (!string.IsNullOrEmpty(options.PublicUrl)) return options.PublicUrl;
+        if (publicUrl.BaseUrl is { } configured) return configured;
         var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault(a => a.StartsWith("http", StringComparison.OrdinalIgnoreCase)) ?? "http://localhost:8080";
         foreach (var wildcard in (string[])["://+", "://*", "://[::]", "://0.0.0.0"])

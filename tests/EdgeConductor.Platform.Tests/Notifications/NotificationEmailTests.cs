@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using EdgeConductor.Server.Hosting;
 using EdgeConductor.Server.Notifications;
 using EdgeConductor.Server.Notifications.Email;
 using EdgeConductor.Telemetry.Tests.Infrastructure;
@@ -31,10 +32,14 @@ public class NotificationEmailTests : IAsyncLifetime
         var options = new NotificationOptions
         {
             SmtpHost = "127.0.0.1", SmtpPort = _smtp.Port, Tls = SmtpTls.None, SmtpFrom = "EdgeConductor <alerts@ec.test>",
-            PublicUrl = PublicUrl, BatchWindow = TimeSpan.FromSeconds(60), HourlyCap = 3,
+            BatchWindow = TimeSpan.FromSeconds(60), HourlyCap = 3,
             PollInterval = TimeSpan.FromMilliseconds(100), FirstRetryDelay = TimeSpan.FromSeconds(30),
         };
-        _server = new EcServer(postgres: await DatabaseAsync(), services: s => s.AddSingleton(options)).Start();
+        _server = new EcServer(postgres: await DatabaseAsync(), services: s =>
+        {
+            s.AddSingleton(options);
+            s.AddSingleton(new PublicUrlOptions { BaseUrl = PublicUrl });
+        }).Start();
     }
 
     public async Task DisposeAsync()

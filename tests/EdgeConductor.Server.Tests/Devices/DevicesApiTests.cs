@@ -111,6 +111,34 @@ public abstract class DevicesApiTests<TServer>(TServer server) : IClassFixture<T
         Assert.True(p.GetProperty("errors").TryGetProperty("serial_no", out _));
     }
 
+    [Fact]
+    public async Task Store_Register_RefusesASerialTheRuleRefuses_WhateverTheCaller()
+    {
+        var store = Server.Services.GetRequiredService<DeviceStore>();
+        var (outcome, _, _) = await store.RegisterAsync(Unique.Serial("STORE"), "EC-CLIMATE-V1", null, null, CancellationToken.None); // control
+        Assert.Equal(DeviceStore.RegisterOutcome.Created, outcome);
+        foreach (var bad in new[] { ".", "..", "a/b" })
+        {
+            var ex = await Assert.ThrowsAsync<EdgeConductor.Server.Errors.ApiException>(() => store.RegisterAsync(bad, "EC-CLIMATE-V1", null, null, CancellationToken.None));
+            Assert.True(ex.Errors!.ContainsKey("serial_no"));
+        }
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public async Task Register_DotSegmentSerial_Returns400NamingSerialNo(string serial)
+    {
+        var (_, c) = await OrgWithKeyAsync();
+        // Control: dots are allowed elsewhere in a serial, and such a device is addressable by its URL.
+        var dotted = "..." + Unique.Serial("D") + ".";
+        await c.PostJsonAsync($"{Devices}/register", Reg(dotted)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(dotted, (await c.GetAsync($"{Devices}/{dotted}").ExpectAsync(HttpStatusCode.OK)).Str("serial_no"));
+
+        var p = await c.PostJsonAsync($"{Devices}/register", Reg(serial)).ExpectProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(p.GetProperty("errors").TryGetProperty("serial_no", out _));
+    }
+
     [Theory]
     [InlineData("{\"serial_no\": \"EC-1\", ")]
     [InlineData("not json at all")]

@@ -9,6 +9,8 @@ public sealed class SerialNumberTests
     [InlineData("EC-CLM-001")]
     [InlineData("a")]
     [InlineData("ec_track.00001")]
+    [InlineData("...")]
+    [InlineData(".a")]
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123")] // 64
     public void Valid(string serial)
     {
@@ -27,6 +29,8 @@ public sealed class SerialNumberTests
     [InlineData("tab\t")]
     [InlineData("ünïcode")]
     [InlineData("EC-001\n")]
+    [InlineData(".")]
+    [InlineData("..")]
     public void Invalid(string? serial)
     {
         Assert.False(SerialNumber.IsValid(serial));

@@ -135,6 +135,36 @@ public abstract class ShadowTestsBase(ServerFixture fixture)
         Assert.Empty((await ShadowAsync(d))["desired"]!.AsObject());
     }
 
+    [Fact]
+    public async Task PatchDesired_OverThePatchLimit_Is400_OverTheWireLimit_Is413_Malformed_Is400_AndChangesNothing()
+    {
+        var org = await TestOrg.CreateAsync(Server);
+        var d = await org.DeviceAsync();
+        // {"relay":…} padded with whitespace to exactly n bytes.
+        static string Padded(int n, bool relay = true)
+        {
+            var json = relay ? "{\"relay\":true}" : "{\"relay\":false}";
+            return json[..^1] + new string(' ', n - json.Length) + "}";
+        }
+        // Control: a body of exactly the 8 KB patch limit is read and applied.
+        await PatchAsync(d, Padded(ShadowLimitBytes));
+        Assert.Equal(1, (await ShadowAsync(d))["version"]!.GetValue<long>());
+
+        var over = await PatchAsync(d, Padded(ShadowLimitBytes + 1, relay: false), HttpStatusCode.BadRequest);
+        Assert.Contains("8192", over["detail"]!.GetValue<string>());
+        var wire = await PatchAsync(d, Padded(2 * ShadowLimitBytes + 1, relay: false), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("PAYLOAD_TOO_LARGE", wire["code"]!.GetValue<string>());
+        var malformed = await PatchAsync(d, """{"relay":""", HttpStatusCode.BadRequest);
+        Assert.StartsWith("The body is not valid JSON", malformed["detail"]!.GetValue<string>());
+
+        var shadow = await ShadowAsync(d);
+        Assert.Equal(1, shadow["version"]!.GetValue<long>());
+        Assert.True(shadow["desired"]!["relay"]!.GetValue<bool>());
+    }
+
+    /// <summary>The desired patch limit (ShadowLimits.MaxPatchBytes); the wire limit is twice that.</summary>
+    private const int ShadowLimitBytes = 8 * 1024;
+
     [Theory]
     [InlineData(311)]
     [InlineData(5)]

@@ -1,4 +1,5 @@
 using EdgeConductor.Server.Common;
+using EdgeConductor.Server.Hosting;
 using EdgeConductor.Server.Tenancy;
 
 namespace EdgeConductor.Server.Notifications.Email;
@@ -14,7 +15,7 @@ namespace EdgeConductor.Server.Notifications.Email;
 /// State lives only in the database, so a restart or kill -9 resumes where it stopped (at worst a lease expires first).
 /// </summary>
 public sealed class NotificationEmailWorker(EmailOutboxStore outbox, SmtpEmailSender sender, NotificationOptions options, OrgStore orgs,
-    EmailWakeSignal wake, TimeProvider clock, ILogger<NotificationEmailWorker> log) : BackgroundService
+    PublicUrlOptions publicUrl, EmailWakeSignal wake, TimeProvider clock, ILogger<NotificationEmailWorker> log) : BackgroundService
 {
     private readonly string _owner = Ids.New();
 
@@ -83,7 +84,7 @@ public sealed class NotificationEmailWorker(EmailOutboxStore outbox, SmtpEmailSe
             var heldBack = held.GroupBy(i => i.Kind).ToDictionary(g => g.Key, g => g.Count());
             try
             {
-                var message = NotificationEmailComposer.Compose(sender.From, recipient, brand, entries, heldBack, options.PublicUrl);
+                var message = NotificationEmailComposer.Compose(sender.From, recipient, brand, entries, heldBack, publicUrl.BaseUrl);
                 await sender.SendAsync(message, ct);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
