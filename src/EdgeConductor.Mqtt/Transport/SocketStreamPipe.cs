@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
@@ -6,17 +5,14 @@ namespace EdgeConductor.Mqtt.Transport;
 
 /// <summary>
 /// The broker's side of one accepted TCP connection as an <see cref="IDuplexPipe"/>, without intermediate pipes or
-/// transport loops: the broker's read loop reads the socket directly (<see cref="PipeReader.Create(Stream, StreamPipeReaderOptions)"/>
-/// with zero-byte reads, so an idle connection holds no receive buffer) and its output loop writes it directly
+/// transport loops: the broker's read loop reads the socket directly (<see cref="SocketPipeReader"/>: zero-byte waits, so an
+/// idle connection holds no receive buffer) and its output loop writes it directly
 /// (<see cref="SocketPipeWriter"/>: a buffer is rented while a batch is written and returned when it is flushed, and a
 /// flush completes when the socket took the bytes, which is the back-pressure).
-/// An idle connection costs the socket, one stream, one reader and one writer (docs/mqtt-server.md, "Memory per idle connection").
+/// An idle connection costs the socket, one reader and one writer (docs/mqtt-server.md, "Memory per idle connection").
 /// </summary>
 internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadPoolWorkItem, IHalfClosableTransport
 {
-    private static readonly StreamPipeReaderOptions ReaderOptions = new(
-        pool: MemoryPool<byte>.Shared, bufferSize: 4096, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
-
     private readonly Socket _socket;
     private readonly Action<SocketStreamPipe>? _run;
     private readonly Action<SocketStreamPipe>? _disposed;
@@ -30,9 +26,8 @@ internal sealed class SocketStreamPipe : IDuplexPipe, IAsyncDisposable, IThreadP
         _socket = socket;
         _run = run;
         _disposed = disposed;
-        var stream = new NetworkStream(socket, ownsSocket: false);
-        Input = PipeReader.Create(stream, ReaderOptions);
-        Output = new SocketPipeWriter(socket); // after the stream: NetworkStream refuses a non-blocking socket
+        Output = new SocketPipeWriter(socket); // makes the socket non-blocking, which the reader relies on
+        Input = new SocketPipeReader(socket);
     }
 
     public PipeReader Input { get; }
