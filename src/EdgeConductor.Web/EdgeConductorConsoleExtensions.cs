@@ -78,6 +78,8 @@ public static class EdgeConductorConsoleExtensions
 
         services.AddSingleton<ApiEndpoint>();
         services.AddSingleton<ConsoleHttp>();
+        services.AddSingleton<VisitorAddress>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<SessionTokens>();
         services.AddSingleton<ConsoleSession>();
         services.AddSingleton<ConsoleBranding>();

@@ -96,7 +96,9 @@ export class Transport {
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
     const f = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
     if (!f) throw new TypeError("no fetch implementation: use Node 20+ or a modern browser, or pass options.fetch");
-    this.fetchImpl = f;
+    // Called as a plain function, never as a method of this client: browsers throw "Illegal invocation" when
+    // window.fetch runs with another `this`.
+    this.fetchImpl = (input, init) => f(input, init);
   }
 
   /** Builds the absolute URL of a path below the base URL with its query (null/undefined members left out). */

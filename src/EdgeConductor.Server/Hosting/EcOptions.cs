@@ -53,6 +53,12 @@ public sealed class EcOptions
     /// </summary>
     public IReadOnlyList<string> JwtPreviousKeys { get; set; } = [];
 
+    /// <summary>
+    /// Browser origins allowed to call the API cross-origin (EC_CORS_ORIGINS, comma-separated <c>scheme://host[:port]</c>,
+    /// or <c>*</c> alone); empty = no CORS headers. See <see cref="Cors.CorsSetup"/>.
+    /// </summary>
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -76,6 +82,7 @@ public sealed class EcOptions
         o.JwtPreviousKeys = (config["EC_JWT_PREVIOUS_KEYS"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (int.TryParse(config["EC_MAX_FAILED_LOGINS"], out var fl)) o.MaxFailedLogins = Math.Max(1, fl);
         if (int.TryParse(config["EC_LOGIN_MAX_DELAY"], out var md) && md > 0) o.LoginMaxDelay = TimeSpan.FromSeconds(md);
+        o.CorsOrigins = Cors.CorsOrigins.Parse(config["EC_CORS_ORIGINS"]);
         return o;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeConductor.Server.Anomalies;
 using EdgeConductor.Server.Audit;
 using EdgeConductor.Server.Commands;
+using EdgeConductor.Server.Cors;
 using EdgeConductor.Server.Live;
 using EdgeConductor.Server.Mqtt;
 using EdgeConductor.Server.Mqtt.Acl;
@@ -78,6 +79,7 @@ public static class ServiceRegistration
             .AddScheme<AuthenticationSchemeOptions, EcAuthenticationHandler>(EcAuthenticationHandler.SchemeName, null);
         s.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         s.AddEcOpenApi();
+        s.AddEcCors(options);
 
         builder.AddBuiltInBroker(options);
         s.AddBrokerState(builder.Configuration);
@@ -118,9 +120,11 @@ public static class ServiceRegistration
 
     public static WebApplication MapEdgeConductor(this WebApplication app)
     {
+        app.UseMiddleware<ConsoleVisitorAddress>(); // before anything reads the client address
         app.UseMiddleware<RequestLogging>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseEcCors(); // before authentication and rate limits: preflights are answered here
         app.UseMiddleware<ShutdownGate>();
         app.UseMiddleware<RequestHeadLimits>();
         app.UseMiddleware<RequestBodyLimits>();

@@ -1,14 +1,19 @@
 using EdgeConductor.Sdk;
+using Microsoft.AspNetCore.Http;
 
 namespace EdgeConductor.Web.Session;
 
 /// <summary>
 /// The one HTTP connection pool the console uses to call the API, and the factory of SDK clients on it: anonymous (sign-in,
-/// refresh, branding) or with a credential provider (a signed-in user).
+/// refresh, branding) or with a credential provider (a signed-in user). Every call carries the current visitor's address
+/// (<see cref="VisitorAddress"/>), so the API's per-IP limits count each visitor, not the console.
 /// </summary>
-public sealed class ConsoleHttp(ApiEndpoint endpoint, TimeProvider clock) : IDisposable
+public sealed class ConsoleHttp(ApiEndpoint endpoint, TimeProvider clock, VisitorAddress visitor, IHttpContextAccessor current) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private readonly HttpClient _http = new(new VisitorAddressHandler(visitor, current)
+    {
+        InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
+    })
     {
         Timeout = TimeSpan.FromSeconds(30),
     };

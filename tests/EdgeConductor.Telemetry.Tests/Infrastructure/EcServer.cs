@@ -24,14 +24,17 @@ internal sealed class EcServer : WebApplicationFactory<Program>
     private readonly string _database;
     private readonly bool _ownsDataDir;
     private readonly Action<IServiceCollection>? _services;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <param name="postgres">EC_DATABASE: a PostgreSQL connection string, or null for SQLite in the data dir.</param>
     /// <param name="clock">The server's TimeProvider; default <see cref="Clock"/> (real time plus an offset).</param>
     /// <param name="dataDir">An existing data dir to start on (a restart); the caller deletes it. Default: a new temp dir, deleted on dispose.</param>
     /// <param name="services">Test overrides of the server's services (e.g. options), applied last.</param>
+    /// <param name="settings">More configuration (EC_CORS_ORIGINS, …), applied after the defaults above.</param>
     public EcServer(bool allowAnonymous = false, string? postgres = null, TimeProvider? clock = null, string? dataDir = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         _allowAnonymous = allowAnonymous;
         ServerClock = clock ?? Clock;
         _database = postgres ?? "";
@@ -80,6 +83,7 @@ internal sealed class EcServer : WebApplicationFactory<Program>
         builder.UseSetting("EC_MQTT_PORT", MqttPort.ToString());
         builder.UseSetting("EC_MQTTS_PORT", MqttsPort.ToString());
         builder.UseSetting("EC_MQTT_ALLOW_ANONYMOUS", _allowAnonymous ? "true" : "false");
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
         builder.ConfigureLogging(l =>
         {
             l.SetMinimumLevel(LogLevel.Warning);
