@@ -5,7 +5,8 @@
 # broker that just writes the same messages as fast as the socket takes them (bench/mqtt/ceiling.py).
 # Each case runs ROUNDS times (default 3), alternating brokers; the median rate is reported (the machine is shared).
 # Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]
-#        TARGET=server bench/mqtt/fanin.sh …   runs "ours" as the full EdgeConductor server instead of the bare broker host    env: ROUNDS=3
+#        TARGET=server bench/mqtt/fanin.sh …   runs "ours" as the full EdgeConductor server instead of the bare broker host
+#        env: ROUNDS=3, QOS_LEVELS="0 1", BROKERS="ours mosquitto mqttnet" (the summary's ratio needs mosquitto)
 set -euo pipefail
 TOTAL=${1:-100000}
 PUBS=${2:-4}
@@ -115,11 +116,12 @@ ceiling_case() { # qos: one mosquitto_sub reading from ceiling.py
   echo "$delivered" >> "$WORK/ceiling-q$qos.delivered"
 }
 
+QOS_LEVELS=${QOS_LEVELS:-0 1}        # e.g. QOS_LEVELS=0 for the QoS 0 comparison alone
+BROKERS=${BROKERS:-ours mosquitto mqttnet}
+port_of() { case $1 in ours) echo "$OUR_PORT" ;; mosquitto) echo "$MOSQ_PORT" ;; mqttnet) echo "$NET_PORT" ;; esac; }
 for round in $(seq 1 "$ROUNDS"); do
-  for qos in 0 1; do
-    run_case ours "$OUR_PORT" "$qos"
-    run_case mosquitto "$MOSQ_PORT" "$qos"
-    run_case mqttnet "$NET_PORT" "$qos"
+  for qos in $QOS_LEVELS; do
+    for name in $BROKERS; do run_case "$name" "$(port_of "$name")" "$qos"; done
     ceiling_case "$qos"
   done
 done
@@ -127,9 +129,9 @@ done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 worst() { sort -n "$1" | head -n 1; }
 echo "--- summary: TOTAL=$TOTAL from $PUBS publishers, default settings, median of $ROUNDS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ---"
-for qos in 0 1; do
+for qos in $QOS_LEVELS; do
   c=$(median "$WORK/ceiling-q$qos.rates"); m=$(median "$WORK/mosquitto-q$qos.rates")
-  for name in ours mosquitto mqttnet; do
+  for name in $BROKERS; do
     r=$(median "$WORK/$name-q$qos.rates"); d=$(worst "$WORK/$name-q$qos.delivered")
     awk -v n="$name" -v q="$qos" -v r="$r" -v d="$d" -v t="$TOTAL" -v m="$m" -v c="$c" 'BEGIN {
       printf "QoS %d %-9s %7d msg/s  delivered (worst round) %6.2f %%  %.2fx Mosquitto  %3.0f %% of the subscriber ceiling\n", q, n, r, 100 * d / t, (m > 0 ? r / m : 0), (c > 0 ? 100 * r / c : 0) }'
