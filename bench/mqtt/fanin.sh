@@ -6,7 +6,8 @@
 # Each case runs ROUNDS times (default 3), alternating brokers; the median rate is reported (the machine is shared).
 # Usage: bench/mqtt/fanin.sh [TOTAL=100000] [PUBLISHERS=4]
 #        TARGET=server bench/mqtt/fanin.sh …   runs "ours" as the full EdgeConductor server instead of the bare broker host
-#        env: ROUNDS=3, QOS_LEVELS="0 1", BROKERS="ours mosquitto mqttnet" (the summary's ratio needs mosquitto)
+#        env: ROUNDS=3, QOS_LEVELS="0 1", BROKERS="ours mosquitto mqttnet" (the summary's ratio needs mosquitto),
+#             SERVER_ENV="NAME=value ..." extra settings for the server (TARGET=server)
 set -euo pipefail
 TOTAL=${1:-100000}
 PUBS=${2:-4}
@@ -75,7 +76,7 @@ if [[ "${TARGET:-host}" == "server" ]]; then
   dotnet build "$ROOT/src/EdgeConductor.Server" -c Release -nologo -v q >/dev/null
   ASPNETCORE_URLS="http://127.0.0.1:$((OUR_PORT + 1000))" EC_DATA_DIR="$WORK/ec-data" EC_MQTT_PORT="$OUR_PORT" EC_MQTTS_PORT=0 \
   EC_MQTT_BIND=127.0.0.1 EC_MQTT_ALLOW_ANONYMOUS=true EC_ADMIN_PASSWORD=fanin-bench-pw \
-  Logging__LogLevel__Default=Warning "${DOTNET:-dotnet}" "$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll" > "$WORK/ours.log" 2>&1 &
+  Logging__LogLevel__Default=Warning env ${SERVER_ENV:-} "${DOTNET:-dotnet}" "$ROOT/src/EdgeConductor.Server/bin/Release/net10.0/EdgeConductor.Server.dll" > "$WORK/ours.log" 2>&1 &
   OURS=$!
 else
   "${DOTNET:-dotnet}" "$HOST_DLL" --port "$OUR_PORT" > "$WORK/ours.log" 2>&1 &
