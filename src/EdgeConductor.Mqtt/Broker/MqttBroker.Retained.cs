@@ -13,13 +13,7 @@ public sealed partial class MqttBroker
     /// </summary>
     public int ClearRetained(string filter)
     {
-        if (!Topics.MqttTopic.IsValidTopicFilter(filter))
-        {
-            throw new ArgumentException($"'{filter}' is not a valid topic filter.", nameof(filter));
-        }
-
-        var matches = new List<MqttApplicationMessage>();
-        _retained.Collect(filter, long.MinValue, matches);
+        var matches = CollectRetained(filter);
         foreach (var message in matches)
         {
             var delete = CreateMessage(message.Topic, ReadOnlyMemory<byte>.Empty, MqttQualityOfService.AtMostOnce, true, null, null);
@@ -29,5 +23,24 @@ public sealed partial class MqttBroker
         }
 
         return matches.Count;
+    }
+
+    /// <summary>
+    /// How many retained messages (not expired) have a topic matching <paramref name="filter"/> (wildcards allowed; a
+    /// filter starting with <c>$SYS/</c> counts the broker's own statistics, which <c>#</c> alone never matches). Changes
+    /// nothing but the removal of expired messages. Throws <see cref="ArgumentException"/> for an invalid filter.
+    /// </summary>
+    public int CountRetained(string filter) => CollectRetained(filter, NowTicks).Count;
+
+    private List<MqttApplicationMessage> CollectRetained(string filter, long nowTicks = long.MinValue)
+    {
+        if (!Topics.MqttTopic.IsValidTopicFilter(filter))
+        {
+            throw new ArgumentException($"'{filter}' is not a valid topic filter.", nameof(filter));
+        }
+
+        var matches = new List<MqttApplicationMessage>();
+        _retained.Collect(filter, nowTicks, matches);
+        return matches;
     }
 }

@@ -33,7 +33,9 @@ internal static class BootstrapAdmin
         }
         else
         {
-            log.LogInformation("Created super admin {Email} from EC_ADMIN_EMAIL", email);
+            // The password is EC_ADMIN_PASSWORD's; the e-mail is EC_ADMIN_EMAIL's only when that was set too.
+            log.LogInformation("Created super admin {Email} (e-mail {EmailSource}, password from EC_ADMIN_PASSWORD)",
+                email, options.AdminEmail is null ? "is the default: EC_ADMIN_EMAIL is not set" : "from EC_ADMIN_EMAIL");
         }
     }
 }

@@ -32,6 +32,8 @@ internal static class MqttListeners
                 l.UseHttps(cert);
                 l.UseConnectionHandler<MqttConnectionHandler>();
             });
+            // Kestrel's own line shows this port as https://…; say plainly that it is MQTT over TLS.
+            log.LogInformation("MQTT over TLS listening on port {Port} (bind {Bind}; Kestrel's own line lists this port as https://)", mqtt.TlsPort, bind);
         }
     }
 

@@ -84,4 +84,18 @@ public sealed class SysTopicsTests
         Assert.Equal("0 seconds", (await late.ReceiveAsync()).Text()); // the broker's retained value, not "forged"
         Assert.True(test.Broker.GetStatistics().PublishesRejected >= 1, ExternalTool.Describe(o, e) + code);
     }
+
+    [Fact]
+    public async Task CountRetained_CountsSysApartFromClientTopics()
+    {
+        await using var test = TestBroker.Start(o => o.SysTopicsInterval = TimeSpan.FromHours(1));
+        var publisher = await test.ConnectAsync("pub");
+        await publisher.PublishAsync("data/x", "v", MqttQualityOfService.AtLeastOnce, retain: true); // acknowledged after it is stored
+
+        Assert.Equal(15, test.Broker.GetStatistics().RetainedMessages); // the statistic counts both
+        Assert.Equal(14, test.Broker.CountRetained("$SYS/#"));
+        Assert.Equal(1, test.Broker.CountRetained("#"));              // '#' never matches $SYS
+        Assert.Equal(1, test.Broker.CountRetained("data/+"));
+        Assert.Throws<ArgumentException>(() => test.Broker.CountRetained("data/#/x"));
+    }
 }

@@ -32,6 +32,20 @@ public sealed class MqttSettingsProcessTests : IDisposable
         Assert.True((await http.GetAsync("ready")).IsSuccessStatusCode);
     }
 
+    [Fact]
+    public async Task TlsListener_IsLoggedAsMqttOverTls_WithItsPort()
+    {
+        var tlsPort = EdgeConductor.Testing.TestPorts.Free();
+        await using var server = new ServerProcess(_dataDir, environment: new Dictionary<string, string>
+        {
+            ["EC_MQTTS_PORT"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__EdgeConductor.Mqtt"] = "Information",
+        });
+        await server.StartAsync(); // ready: Kestrel is listening, so the line was written before
+
+        Assert.Contains($"MQTT over TLS listening on port {tlsPort} (bind 127.0.0.1;", server.Output);
+    }
+
     [Theory]
     [InlineData("EC_MQTT_MAX_KEEPALIVE", "100000", "EC_MQTT_MAX_KEEPALIVE must be a whole number from 1 to 65535, not '100000'")]
     [InlineData("EC_MQTT_MAX_QUEUED_BYTES", "32MB", "EC_MQTT_MAX_QUEUED_BYTES must be a whole number from 0 to")]

@@ -13,8 +13,10 @@ internal sealed class BrokerStateLoader(MqttBroker broker, TimeProvider clock, I
         var started = clock.GetTimestamp();
         var sessions = await broker.LoadStateAsync(cancellationToken);
         var stats = broker.GetStatistics();
-        log.LogInformation("MQTT broker state restored: {Sessions} session(s), {Subscriptions} subscription(s), {Retained} retained message(s) in {Ms:F0} ms",
-            sessions, stats.Subscriptions, stats.RetainedMessages, clock.GetElapsedTime(started).TotalMilliseconds);
+        // The broker's own $SYS statistics are retained too but never stored: count them apart from the restored ones.
+        var sys = broker.CountRetained(MqttBroker.SysPrefix + "#");
+        log.LogInformation("MQTT broker state restored: {Sessions} session(s), {Subscriptions} subscription(s), {Retained} retained message(s) in {Ms:F0} ms (plus {Sys} retained $SYS statistics topic(s) of the broker itself)",
+            sessions, stats.Subscriptions, stats.RetainedMessages - sys, clock.GetElapsedTime(started).TotalMilliseconds, sys);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
