@@ -94,26 +94,7 @@ public sealed class ByteBudgetTests
     [Fact]
     public async Task BeyondBudget_DropsCountedPerClient_NothingLostSilently()
     {
-        var perClient = 0L;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "mqtt.client.messages.dropped")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "client_id", Value: "budget-reader" })
-                {
-                    Interlocked.Add(ref perClient, value);
-                }
-            }
-        });
-        listener.Start();
+        using var perClient = new PerClientDrops("budget-reader", reason: null);
 
         await using var test = TestBroker.Start(o => { o.MaxQueuedMessages = 100; o.MaxQueuedBytes = 256 * 1024; });
         var (subscriber, _) = await StalledSubscriberAsync(test.Port, "budget-reader");
@@ -129,7 +110,7 @@ public sealed class ByteBudgetTests
         await publisher.PublishAsync("other/sync", "sync", MqttQualityOfService.AtLeastOnce); // everything before it was routed
         var dropped = test.Broker.GetSessionQueueState("budget-reader")!.Value.Dropped;
         Assert.True(dropped > 0);
-        Assert.Equal(dropped, Interlocked.Read(ref perClient));
+        Assert.Equal(dropped, perClient.Count);
 
         // Every message is either delivered or counted: the subscriber reads exactly the rest, and then a fresh one.
         await ReadPublishesAsync(subscriber, (int)(Count + 1 - dropped));
@@ -140,31 +121,7 @@ public sealed class ByteBudgetTests
     [Fact]
     public async Task OfflineSessionQueueFull_DropsCountedPerClient()
     {
-        var perClient = 0L;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "mqtt.client.messages.dropped")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var mine = false;
-            var reason = "";
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "client_id", Value: "offline-reader" }) mine = true;
-                if (tag.Key == "reason") reason = tag.Value as string ?? "";
-            }
-
-            if (mine && reason == "queue_full")
-            {
-                Interlocked.Add(ref perClient, value);
-            }
-        });
-        listener.Start();
+        using var perClient = new PerClientDrops("offline-reader", reason: "queue_full");
 
         await using var test = TestBroker.Start(o => o.MaxQueuedMessages = 10);
         var reader = await test.ConnectAsync("offline-reader", configure: o => { o.CleanStart = false; o.SessionExpiryInterval = 3600; });
@@ -186,6 +143,44 @@ public sealed class ByteBudgetTests
         var state = test.Broker.GetSessionQueueState("offline-reader")!.Value;
         Assert.Equal(10, state.Queued);
         Assert.Equal(15, state.Dropped);
-        Assert.Equal(15, Interlocked.Read(ref perClient));
+        Assert.Equal(15, perClient.Count);
+    }
+
+    /// <summary>Sums <c>mqtt.client.messages.dropped</c> for one client id (and one reason, unless null) while it lives.</summary>
+    private sealed class PerClientDrops : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public PerClientDrops(string clientId, string? reason)
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "mqtt.client.messages.dropped")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                var mine = false;
+                var reasonMatches = reason is null;
+                foreach (var tag in tags)
+                {
+                    mine |= tag.Key == "client_id" && Equals(tag.Value, clientId);
+                    reasonMatches |= tag.Key == "reason" && Equals(tag.Value, reason);
+                }
+
+                if (mine && reasonMatches)
+                {
+                    Interlocked.Add(ref _count, value);
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 }
