@@ -26,10 +26,14 @@ public sealed partial class MqttBrokerOptions
     /// subscriber whose transport is momentarily behind wait in an overflow, in order, up to this many bytes (topic × 2 +
     /// payload + 64 per message), instead of being dropped; only beyond it are they dropped, counted per client
     /// (<c>mqtt.client.messages.dropped</c>, reason <c>byte_budget</c>). The overflow is allocated on first use and released
-    /// when drained (idle connections pay nothing). Zero turns it off (a full queue drops QoS 0 at once). Default 0 in the
-    /// library; the EdgeConductor server sets 32 MiB (EC_MQTT_MAX_QUEUED_BYTES).
+    /// when drained (idle connections pay nothing). Zero turns it off (a full queue drops QoS 0 at once). Default 32 MiB,
+    /// the same as the EdgeConductor server's EC_MQTT_MAX_QUEUED_BYTES, so that a broker built on the library with default
+    /// options does not silently drop a burst a reading subscriber can absorb either.
     /// </summary>
-    public long MaxQueuedBytes { get; set; }
+    public long MaxQueuedBytes { get; set; } = DefaultMaxQueuedBytes;
+
+    /// <summary>The default <see cref="MaxQueuedBytes"/>: 32 MiB.</summary>
+    public const long DefaultMaxQueuedBytes = 32L * 1024 * 1024;
 
     /// <summary>
     /// When a connected subscriber's queue is full, a QoS 1/2 publisher waits up to this long for room (back-pressure on

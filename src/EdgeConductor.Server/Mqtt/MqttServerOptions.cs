@@ -24,7 +24,7 @@ public sealed class MqttServerOptions
     /// a QoS 0 burst the subscriber's transport cannot take at once waits in order instead of being dropped; beyond it
     /// messages are dropped and counted per client (<c>mqtt_client_messages_dropped_total</c>). Allocated only while used.
     /// </summary>
-    public long MaxQueuedBytes { get; set; } = 32L * 1024 * 1024;
+    public long MaxQueuedBytes { get; set; } = EdgeConductor.Mqtt.Broker.MqttBrokerOptions.DefaultMaxQueuedBytes;
 
     /// <summary>
     /// Largest keep-alive in seconds (EC_MQTT_MAX_KEEPALIVE, default 1200 like AWS IoT Core's maximum). A v5 client asking
