@@ -28,7 +28,7 @@ public sealed partial class MqttBroker : IAsyncDisposable
     {
         Options = options ?? new MqttBrokerOptions();
         TimeProvider = Options.TimeProvider;
-        Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount), Options.MeterFactory);
+        Metrics = new MqttBrokerMetrics(() => Volatile.Read(ref _connectedCount), Options.MeterFactory, Options.MaxDropCounterClients);
         _sweepTimer = TimeProvider.CreateTimer(static s => ((MqttBroker)s!).Sweep(), this, Options.SweepInterval, Options.SweepInterval);
         StartSysTopics();
     }

@@ -32,6 +32,13 @@ public sealed partial class MqttBrokerOptions
     /// </summary>
     public long MaxQueuedBytes { get; set; } = DefaultMaxQueuedBytes;
 
+    /// <summary>
+    /// How many client ids get their own series on the per-client drop counter (<c>mqtt.client.messages.dropped</c>,
+    /// <c>client_id</c> label): the first clients to drop since start; later ones are counted as <c>client_id="_other"</c>,
+    /// so a tenant making up client ids cannot grow the metrics without bound. Default 1000.
+    /// </summary>
+    public int MaxDropCounterClients { get; set; } = 1000;
+
     /// <summary>The default <see cref="MaxQueuedBytes"/>: 32 MiB.</summary>
     public const long DefaultMaxQueuedBytes = 32L * 1024 * 1024;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using EdgeConductor.Mqtt.Protocol;
 
@@ -21,6 +22,9 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private readonly Counter<long> _sessionLimit;
     private readonly Counter<long> _clientDropped;
     private readonly bool _ownsMeter;
+    private readonly ConcurrentDictionary<string, byte> _droppingClients = new(StringComparer.Ordinal);
+    private readonly int _maxDroppingClients;
+    private int _droppingClientCount;
     private long _messagesInTotal;
     private long _messagesOutTotal;
     private long _bytesInTotal;
@@ -29,9 +33,14 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private long _authFailuresTotal;
     private long _rejectedTotal;
 
+    /// <summary>The <c>client_id</c> label of the clients beyond <see cref="Broker.MqttBrokerOptions.MaxDropCounterClients"/>.</summary>
+    public const string OtherClients = "_other";
+
     /// <param name="meterFactory">The host's factory, which then owns (and disposes) the meter; null: a meter of our own.</param>
-    public MqttBrokerMetrics(Func<int> connectedClients, IMeterFactory? meterFactory = null)
+    /// <param name="maxDroppingClients">How many client ids get their own <c>mqtt.client.messages.dropped</c> series.</param>
+    public MqttBrokerMetrics(Func<int> connectedClients, IMeterFactory? meterFactory = null, int maxDroppingClients = 1000)
     {
+        _maxDroppingClients = maxDroppingClients;
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _meter.CreateObservableGauge("mqtt.connections", connectedClients, "{connection}", "Connected MQTT clients");
@@ -42,7 +51,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
         _dropped = _meter.CreateCounter<long>("mqtt.messages.dropped", "{message}", "Messages dropped, by reason");
         _authFailures = _meter.CreateCounter<long>("mqtt.auth.failures", "{connection}", "Rejected CONNECTs");
         _rejected = _meter.CreateCounter<long>("mqtt.publishes.rejected", "{message}", "Inbound publishes rejected by the host");
-        _clientDropped = _meter.CreateCounter<long>("mqtt.client.messages.dropped", "{message}", "Messages dropped for a connected subscriber (its queue and byte budget were full), by client id and reason");
+        _clientDropped = _meter.CreateCounter<long>("mqtt.client.messages.dropped", "{message}", "Messages dropped for a session (its queue, or its byte budget, was full), by client id (the first clients to drop; the rest as _other) and reason");
         _sessionLimit = _meter.CreateCounter<long>("mqtt.sessions.limited", "{session}", "Sessions evicted or refused by the per-owner session cap, by outcome");
     }
 
@@ -92,7 +101,31 @@ internal sealed class MqttBrokerMetrics : IDisposable
 
     /// <summary>A message dropped for one connected subscriber (queue and byte budget full): tagged with its client id and the reason.</summary>
     public void ClientMessageDropped(string clientId, string reason) =>
-        _clientDropped.Add(1, new KeyValuePair<string, object?>("client_id", clientId), new KeyValuePair<string, object?>("reason", reason));
+        _clientDropped.Add(1, new KeyValuePair<string, object?>("client_id", DropLabel(clientId)), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>
+    /// The client's own id for the first <see cref="_maxDroppingClients"/> clients that drop, <see cref="OtherClients"/>
+    /// after that: the label's values stay bounded however many client ids a tenant makes up (Prometheus cardinality).
+    /// </summary>
+    private string DropLabel(string clientId)
+    {
+        if (_droppingClients.ContainsKey(clientId))
+        {
+            return clientId;
+        }
+
+        if (Volatile.Read(ref _droppingClientCount) >= _maxDroppingClients)
+        {
+            return OtherClients;
+        }
+
+        if (_droppingClients.TryAdd(clientId, 0))
+        {
+            Interlocked.Increment(ref _droppingClientCount);
+        }
+
+        return clientId;
+    }
 
     public void AuthenticationFailed(MqttReasonCode code)
     {

@@ -146,6 +146,41 @@ public sealed class ByteBudgetTests
         Assert.Equal(15, perClient.Count);
     }
 
+    [Fact]
+    public async Task PerClientDropSeries_AreCapped_LaterClientsCountAsOther()
+    {
+        using var first = new PerClientDrops("cap-first", reason: "queue_full");
+        using var second = new PerClientDrops("cap-second", reason: "queue_full");
+        using var other = new PerClientDrops(Diagnostics.MqttBrokerMetrics.OtherClients, reason: "queue_full");
+        await using var test = TestBroker.Start(o => { o.MaxQueuedMessages = 10; o.MaxDropCounterClients = 1; });
+        foreach (var id in new[] { "cap-first", "cap-second" })
+        {
+            var reader = await test.ConnectAsync(id, configure: o => { o.CleanStart = false; o.SessionExpiryInterval = 3600; });
+            await reader.SubscribeAsync(id + "/#", MqttQualityOfService.AtLeastOnce);
+            await reader.DisconnectAsync();
+            await reader.DisposeAsync();
+        }
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); test.Broker.ConnectedClientCount > 0 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(10);
+        }
+
+        var publisher = await test.ConnectAsync("pub");
+        foreach (var id in new[] { "cap-first", "cap-second" })
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await publisher.PublishAsync(id + "/x", "m" + i, MqttQualityOfService.AtLeastOnce);
+            }
+        }
+
+        Assert.Equal(15, test.Broker.GetSessionQueueState("cap-second")!.Value.Dropped);
+        Assert.Equal(15, first.Count);  // the first client to drop keeps its own series
+        Assert.Equal(0, second.Count);  // the second is beyond the cap of 1 ...
+        Assert.Equal(15, other.Count);  // ... and counted as _other
+    }
+
     /// <summary>Sums <c>mqtt.client.messages.dropped</c> for one client id (and one reason, unless null) while it lives.</summary>
     private sealed class PerClientDrops : IDisposable
     {
